@@ -1,0 +1,18 @@
+import type { Db } from '../db/database';
+import type { EntraClient, EntraClientOptions, EntraConnection } from '../graph/entra-client';
+
+/** Hooks the worker's Prometheus registry listens on; tests may leave them out. */
+export interface ActivityMetrics {
+  graphRequest(info: { path: string; status: number; throttled: boolean }): void;
+  activityRetry(activity: string): void;
+}
+
+/** Everything activities touch, built at the worker's entry point (or by a test). */
+export interface ActivityDeps {
+  db: Db;
+  /** Decrypts stored Entra secrets. */
+  encryptionKey: Buffer;
+  /** Builds a Graph client for a workspace connection (the real one in tests too, on the emulator). */
+  entraClientFor: (conn: EntraConnection, opts?: EntraClientOptions) => EntraClient;
+  metrics?: ActivityMetrics;
+}
