@@ -31,6 +31,18 @@ function chunk(type: string, data: Buffer): Buffer {
   return Buffer.concat([length, typed, crc]);
 }
 
+/** A photo whose bytes are only built when first read (generating 100k-user tenants stays fast). */
+export function lazyPngPhoto(rgb: [number, number, number]): Photo {
+  let data: Buffer | null = null;
+  return {
+    contentType: 'image/png',
+    get data() {
+      data ??= makePngPhoto(rgb).data;
+      return data;
+    },
+  };
+}
+
 /**
  * Builds a small, valid RGB PNG (a two-colour diagonal "avatar"), so stored photos can be hashed and
  * compared; different colours give different bytes.

@@ -27,9 +27,10 @@ export function createPrng(seed: number): Prng {
   };
   const next = (): number => nextUint32() / 0x100000000;
   const int = (n: number): number => Math.floor(next() * n);
+  const hex8 = (n: number): string => (n >>> 0).toString(16).padStart(8, '0');
   const hex = (length: number): string => {
     let out = '';
-    while (out.length < length) out += nextUint32().toString(16).padStart(8, '0');
+    while (out.length < length) out += hex8(nextUint32());
     return out.slice(0, length);
   };
   return {
@@ -39,11 +40,11 @@ export function createPrng(seed: number): Prng {
     pick: (items) => items[int(items.length)],
     hex,
     uuid: () => {
-      const h = hex(32).split('');
-      h[12] = '4';
-      h[16] = ((parseInt(h[16], 16) & 0x3) | 0x8).toString(16);
-      const s = h.join('');
-      return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
+      const a = hex8(nextUint32());
+      const b = hex8((nextUint32() & 0xffff0fff) | 0x4000); // version 4
+      const c = hex8((nextUint32() & 0x3fffffff) | 0x80000000); // RFC 4122 variant
+      const d = hex8(nextUint32());
+      return `${a}-${b.slice(0, 4)}-${b.slice(4)}-${c.slice(0, 4)}-${c.slice(4)}${d}`;
     },
   };
 }

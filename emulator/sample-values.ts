@@ -111,8 +111,19 @@ export const GUEST_DOMAINS = [
   'müller-consulting.de',
 ] as const;
 
+const slugCache = new Map<string, string>();
+
 /** ASCII-folds a name for use in mail and UPN local parts (ß → ss, é → e, non-Latin → dropped). */
 export function mailSlug(value: string): string {
+  let slug = slugCache.get(value);
+  if (slug === undefined) {
+    slug = foldToAscii(value);
+    slugCache.set(value, slug);
+  }
+  return slug;
+}
+
+function foldToAscii(value: string): string {
   return value
     .normalize('NFKD')
     .replace(/ß/g, 'ss')

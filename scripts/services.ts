@@ -1,0 +1,27 @@
+import { loadConfig } from '../config/config';
+import { createDatabase } from '../db/database';
+import { migrateToLatest } from '../db/migrate';
+import { startLocalServices } from './local-services';
+
+/** `npm run services`: Postgres and Temporal only, for running the worker and api by hand. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const services = await startLocalServices(config, (line) => console.log(line));
+  const db = createDatabase({ url: services.databaseUrl, max: 2 });
+  await migrateToLatest(db);
+  await db.destroy();
+  console.log(`\nDATABASE_URL=${services.databaseUrl}`);
+  console.log(`TEMPORAL_ADDRESS=${services.temporalAddress}`);
+  if (services.temporalUiUrl) console.log(`TEMPORAL_UI_URL=${services.temporalUiUrl}`);
+  console.log('\nexport these, then `npm run worker` and `npm run api` in other shells. Ctrl-C stops.');
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await services.stop();
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,42 @@
+import { NativeConnection } from '@temporalio/worker';
+import { loadConfig } from '../config/config';
+import { createDatabase } from '../db/database';
+import { migrateToLatest } from '../db/migrate';
+import { createActivities } from '../activities/index';
+import { createEntraClient } from '../graph/entra-client';
+import { createWorker } from './create-worker';
+import { createWorkerLogger } from './logger';
+
+/** `npm run worker`: registers workflows and activities on the task queue until SIGINT/SIGTERM. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = createWorkerLogger(config.logLevel);
+  if (!config.databaseUrl || !config.temporalAddress) {
+    throw new Error('DATABASE_URL and TEMPORAL_ADDRESS must be set (or run `npm start`, which starts everything)');
+  }
+  const db = createDatabase({ url: config.databaseUrl, max: 12, application: 'entra-card-sync-worker' });
+  await migrateToLatest(db);
+  const connection = await NativeConnection.connect({ address: config.temporalAddress });
+  const worker = await createWorker({
+    connection,
+    namespace: config.temporalNamespace,
+    taskQueue: config.taskQueue,
+    activities: createActivities({ db, encryptionKey: config.encryptionKey, entraClientFor: createEntraClient }),
+  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      log.info({ signal }, 'worker shutting down');
+      worker.shutdown();
+    });
+  }
+  log.info({ taskQueue: config.taskQueue, temporal: config.temporalAddress }, 'worker polling');
+  await worker.run();
+  await connection.close();
+  await db.destroy();
+  log.info('worker stopped');
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
