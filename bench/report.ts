@@ -1,0 +1,52 @@
+export interface CaseResult {
+  case: string;
+  members: number;
+  syncType: string;
+  wallSeconds: number;
+  pagingFloorSeconds: number;
+  ratioToFloor: number | null;
+  membersPerSecond: number;
+  graphRequests: number;
+  sqlStatements: number;
+  historyEvents: number;
+  workerPeakRssMb: number;
+  cardVersionsWritten: number;
+  counts: unknown;
+}
+
+export interface BenchReport {
+  ranAt: string;
+  machine: string;
+  latencyMs: number;
+  results: CaseResult[];
+}
+
+/** The markdown table the README shows. */
+export function renderTable(report: BenchReport): string {
+  const header =
+    '| members | case | type | wall s | floor s | × floor | members/s | Graph req | SQL stmts | history events | worker peak RSS MB | card versions |';
+  const rule = '|' + ' --- |'.repeat(12);
+  const rows = report.results.map((r) =>
+    [
+      r.members,
+      r.case,
+      r.syncType,
+      r.wallSeconds.toFixed(1),
+      r.pagingFloorSeconds.toFixed(1),
+      r.ratioToFloor === null ? '–' : r.ratioToFloor.toFixed(2),
+      Math.round(r.membersPerSecond),
+      r.graphRequests,
+      r.sqlStatements,
+      r.historyEvents,
+      r.workerPeakRssMb.toFixed(0),
+      r.cardVersionsWritten,
+    ].join(' | '),
+  );
+  return [
+    `Ran ${report.ranAt} on ${report.machine}; Graph latency ${report.latencyMs} ms per request.`,
+    '',
+    header,
+    rule,
+    ...rows.map((row) => `| ${row} |`),
+  ].join('\n');
+}

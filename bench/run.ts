@@ -1,0 +1,175 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { encryptSecret } from '../config/secret-box';
+import { PROJECT_DIR } from '../scripts/local-services';
+import { DEFAULT_CARD_TEMPLATE, DEFAULT_FIELD_SETTINGS, DEFAULT_SYNC_OPTIONS } from '../sync/fields';
+import { groupSyncWorkflowId } from '../workflows/contracts';
+import { renderTable, type CaseResult } from './report';
+import { applyChurn } from './scenario';
+import { BENCH_ENCRYPTION_KEY, BENCH_TASK_QUEUE, startBenchStack, type BenchStack } from './stack';
+
+/**
+ * `npm run bench -- --members 10000,100000 --latency-ms 100`: cold full sync, unchanged re-sync,
+ * 1% churn through full paging and through delta, per group size; writes bench/results.json.
+ */
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      members: { type: 'string', default: '10000,100000' },
+      'latency-ms': { type: 'string', default: '100' },
+      out: { type: 'string', default: path.join(PROJECT_DIR, 'bench', 'results.json') },
+    },
+  });
+  const sizes = values.members.split(',').map((s) => Number(s.trim()));
+  const latencyMs = Number(values['latency-ms']);
+  if (sizes.some((n) => !Number.isInteger(n) || n <= 0) || !(latencyMs >= 0)) {
+    throw new Error('usage: npm run bench -- --members 10000,100000 --latency-ms 100');
+  }
+  const log = (line: string) => console.error(`[bench] ${line}`);
+  const stack = await startBenchStack(log);
+  const results: CaseResult[] = [];
+  try {
+    for (const members of sizes) results.push(...(await benchGroupSize(stack, members, latencyMs, log)));
+  } finally {
+    await stack.stop();
+  }
+  const report = {
+    ranAt: new Date().toISOString(),
+    machine: machineDescription(),
+    latencyMs,
+    results,
+  };
+  mkdirSync(path.dirname(values.out), { recursive: true });
+  writeFileSync(values.out, JSON.stringify(report, null, 2) + '\n');
+  console.log(renderTable(report));
+}
+
+async function benchGroupSize(stack: BenchStack, members: number, latencyMs: number, log: (l: string) => void) {
+  log(`creating an emulated tenant with a ${members}-member group`);
+  const info = stack.emulator.tenants.create({
+    seed: members,
+    users: members,
+    traits: { disabled: 0, guest: 0, softDeleted: 0, noMail: 0, photo: 0 },
+    groups: [{ displayName: `Bench ${members}`, users: 'all' }],
+  });
+  const tenant = stack.emulator.tenants.require(info.tenantId);
+  const entraGroupId = info.groups[0]!.id;
+  const { workspaceId, groupId } = await seedWorkspace(stack, info, entraGroupId);
+  tenant.faults = { ...tenant.faults, latencyMs };
+
+  const results: CaseResult[] = [];
+  const run = async (name: string, full: boolean) => {
+    const result = await runSync(stack, { workspaceId, groupId, full, name, members, latencyMs });
+    log(`${name}: ${result.wallSeconds.toFixed(1)} s, ${result.graphRequests} Graph requests, ${result.cardVersionsWritten} card versions`);
+    results.push(result);
+  };
+  await run('cold full sync', true);
+  await run('re-sync, nothing changed', true);
+  applyChurn(tenant, entraGroupId, 1);
+  await run('1% changed, full paging', true);
+  applyChurn(tenant, entraGroupId, 2);
+  await run('1% changed, delta', false);
+  stack.emulator.tenants.delete(info.tenantId);
+  return results;
+}
+
+async function seedWorkspace(stack: BenchStack, info: { tenantId: string; clientId: string; clientSecret: string }, entraGroupId: string) {
+  const { db } = stack;
+  const workspace = await db.insertInto('workspaces').values({ name: 'bench' }).returning('id').executeTakeFirstOrThrow();
+  // Photos are one Graph request per person; the bench measures member paging, as its floor does.
+  await db
+    .insertInto('fieldSettings')
+    .values(DEFAULT_FIELD_SETTINGS.map((s) => ({ workspaceId: workspace.id, ...s, sync: s.field === 'photo' ? false : s.sync })))
+    .execute();
+  await db
+    .insertInto('entraConnections')
+    .values({
+      workspaceId: workspace.id,
+      tenantId: info.tenantId,
+      clientId: info.clientId,
+      clientSecretEncrypted: encryptSecret(info.clientSecret, BENCH_ENCRYPTION_KEY),
+      authorityHost: stack.emulator.url,
+      graphBaseUrl: stack.emulator.url,
+    })
+    .execute();
+  const group = await db
+    .insertInto('groups')
+    .values({
+      workspaceId: workspace.id,
+      entraGroupId,
+      name: 'bench',
+      syncOptions: JSON.stringify({ ...DEFAULT_SYNC_OPTIONS, deletionThreshold: { maxCount: null, maxPercent: 5 } }),
+      cardTemplate: JSON.stringify(DEFAULT_CARD_TEMPLATE),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { workspaceId: workspace.id, groupId: group.id };
+}
+
+async function runSync(
+  stack: BenchStack,
+  args: { workspaceId: string; groupId: string; full: boolean; name: string; members: number; latencyMs: number },
+): Promise<CaseResult> {
+  const { db, client, emulator } = stack;
+  const tenantCounters = () => {
+    const ids = emulator.tenants.ids();
+    return ids.reduce((sum, id) => sum + emulator.tenants.require(id).counters.total, 0);
+  };
+  const workflowId = groupSyncWorkflowId(args.groupId);
+  const run = await db
+    .insertInto('syncRuns')
+    .values({ workspaceId: args.workspaceId, kind: 'group', trigger: 'api', groupId: args.groupId, workflowId })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const versionsBefore = await countCardVersions(stack);
+  const graphBefore = tenantCounters();
+  await stack.resetSqlCalls();
+  stack.resetWorkerPeakRss();
+  const started = performance.now();
+  const handle = await client.workflow.start('groupSyncWorkflow', {
+    taskQueue: BENCH_TASK_QUEUE,
+    workflowId,
+    args: [{ workspaceId: args.workspaceId, groupId: args.groupId, syncRunId: run.id, trigger: 'api', full: args.full }],
+  });
+  await handle.result();
+  const wallSeconds = (performance.now() - started) / 1000;
+  const sqlStatements = await stack.sqlCalls();
+  const history = await handle.fetchHistory();
+  const record = await db.selectFrom('syncRuns').selectAll().where('id', '=', run.id).executeTakeFirstOrThrow();
+  if (record.status !== 'completed') throw new Error(`${args.name}: run ended ${record.status}: ${JSON.stringify(record.error)}`);
+  const floorSeconds = (Math.ceil(args.members / 999) * args.latencyMs) / 1000;
+  return {
+    case: args.name,
+    members: args.members,
+    syncType: record.syncType ?? (args.full ? 'full' : 'delta'),
+    wallSeconds,
+    pagingFloorSeconds: floorSeconds,
+    ratioToFloor: floorSeconds > 0 ? wallSeconds / floorSeconds : null,
+    membersPerSecond: args.members / wallSeconds,
+    graphRequests: tenantCounters() - graphBefore,
+    sqlStatements,
+    historyEvents: history.events?.length ?? 0,
+    workerPeakRssMb: stack.workerPeakRss() / 1024 / 1024,
+    cardVersionsWritten: (await countCardVersions(stack)) - versionsBefore,
+    counts: record.counts,
+  };
+}
+
+async function countCardVersions(stack: BenchStack): Promise<number> {
+  const row = await stack.db
+    .selectFrom('cardVersions')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+function machineDescription(): string {
+  return `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,125 @@
+import { Client, Connection } from '@temporalio/client';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createDatabase, type Db } from '../db/database';
+import { startEmbeddedPostgres } from '../db/embedded-postgres';
+import { migrateToLatest } from '../db/migrate';
+import { startEmulator } from '../emulator/server';
+import { PROJECT_DIR } from '../scripts/local-services';
+import { findTemporalCli } from '../temporal/cli';
+import { startTemporalDevServer } from '../temporal/dev-server';
+import { sql } from 'kysely';
+
+export const BENCH_TASK_QUEUE = 'entra-sync-bench';
+export const BENCH_ENCRYPTION_KEY = Buffer.alloc(32, 7);
+
+export interface BenchStack {
+  db: Db;
+  client: Client;
+  emulator: Awaited<ReturnType<typeof startEmulator>>;
+  worker: ChildProcess;
+  /** Peak RSS of the worker since the last reset, in bytes (Linux VmHWM). */
+  workerPeakRss(): number;
+  resetWorkerPeakRss(): void;
+  sqlCalls(): Promise<number>;
+  resetSqlCalls(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Everything the benchmark measures against, started fresh: embedded Postgres with
+ * pg_stat_statements, an in-memory Temporal dev server, the HTTPS Graph emulator in this process,
+ * and the real worker (`worker/main.ts`) as its own process so its memory is measured alone.
+ */
+export async function startBenchStack(log: (line: string) => void): Promise<BenchStack> {
+  const tmp = await mkdtemp(path.join(os.tmpdir(), 'entra-card-sync-bench-'));
+  const stops: Array<() => Promise<void>> = [];
+  const emulator = await startEmulator({ port: 0, dataDir: path.join(tmp, 'emulator') });
+  stops.push(() => emulator.close());
+  const pg = await startEmbeddedPostgres({
+    dataDir: path.join(tmp, 'postgres'),
+    port: 0,
+    extraFlags: ['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.track=all'],
+  });
+  stops.push(() => pg.stop());
+  const cliPath = await findTemporalCli({ projectDir: PROJECT_DIR, log });
+  const temporal = await startTemporalDevServer({ cliPath, uiPort: null });
+  stops.push(() => temporal.stop());
+
+  const db = createDatabase({ url: pg.url, max: 4 });
+  await migrateToLatest(db);
+  await sql`create extension if not exists pg_stat_statements`.execute(db);
+
+  const worker = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_DIR, 'worker', 'main.ts')], {
+    cwd: PROJECT_DIR,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: {
+      ...process.env,
+      DATABASE_URL: pg.url,
+      TEMPORAL_ADDRESS: temporal.address,
+      TASK_QUEUE: BENCH_TASK_QUEUE,
+      ENCRYPTION_KEY: BENCH_ENCRYPTION_KEY.toString('base64'),
+      NODE_EXTRA_CA_CERTS: emulator.caCertPath,
+      LOG_LEVEL: 'warn',
+    },
+  });
+  stops.unshift(
+    () =>
+      new Promise<void>((resolve) => {
+        if (worker.exitCode !== null) return resolve();
+        worker.once('exit', () => resolve());
+        worker.kill('SIGTERM');
+      }),
+  );
+  const connection = await Connection.connect({ address: temporal.address });
+  const client = new Client({ connection });
+  stops.unshift(() => connection.close());
+  await waitForWorker(client);
+
+  const status = () => readFileSync(`/proc/${worker.pid}/status`, 'utf8');
+  return {
+    db,
+    client,
+    emulator,
+    worker,
+    workerPeakRss: () => Number(/VmHWM:\s+(\d+) kB/.exec(status())?.[1] ?? 0) * 1024,
+    resetWorkerPeakRss: () => writeFileSync(`/proc/${worker.pid}/clear_refs`, '5'),
+    async sqlCalls() {
+      const { rows } = await sql<{ calls: number }>`
+        select coalesce(sum(calls), 0)::bigint as calls from pg_stat_statements
+        where dbid = (select oid from pg_database where datname = current_database())
+          and query not ilike '%pg_stat_statements%'`.execute(db);
+      return Number(rows[0]?.calls ?? 0);
+    },
+    async resetSqlCalls() {
+      await sql`select pg_stat_statements_reset()`.execute(db);
+    },
+    async stop() {
+      await db.destroy();
+      for (const stop of stops) await stop().catch((err) => log(`stop: ${err}`));
+      await rm(tmp, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The worker bundles workflow code at start (several seconds); wait until it answers. */
+async function waitForWorker(client: Client): Promise<void> {
+  const deadline = Date.now() + 180_000;
+  while (Date.now() < deadline) {
+    try {
+      const result = await client.workflow.execute('pingWorkflow', {
+        taskQueue: BENCH_TASK_QUEUE,
+        workflowId: `bench-ping-${Date.now()}`,
+        args: ['bench'],
+        workflowExecutionTimeout: '5 seconds',
+      });
+      if (result) return;
+    } catch {
+      // worker still bundling
+    }
+  }
+  throw new Error('the bench worker did not start within 180 s');
+}

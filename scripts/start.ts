@@ -1,0 +1,113 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { loadConfig } from '../config/config';
+import { createDatabase } from '../db/database';
+import { migrateToLatest } from '../db/migrate';
+import { startDemo, type DemoHandle } from './demo';
+import { PROJECT_DIR, startLocalServices } from './local-services';
+
+/**
+ * `npm start`: the whole system on embedded defaults — Postgres, Temporal dev server, worker, api,
+ * and (when no Entra connection is configured) the Graph emulator with a demo directory.
+ */
+async function main(): Promise<void> {
+  const startedAt = Date.now();
+  const config = loadConfig();
+  const say = (line: string) => console.log(`[start] ${line}`);
+  const services = await startLocalServices(config, say);
+  const children: ChildProcess[] = [];
+  let demo: DemoHandle | null = null;
+  let stopping = false;
+
+  const stopAll = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    say('stopping…');
+    await Promise.all(children.map(stopChild));
+    await demo?.stop();
+    await services.stop();
+    say('stopped');
+    process.exit(code);
+  };
+  process.once('SIGINT', () => void stopAll(0));
+  process.once('SIGTERM', () => void stopAll(0));
+
+  try {
+    const db = createDatabase({ url: services.databaseUrl, max: 3 });
+    await migrateToLatest(db);
+    demo = await startDemo({ db, config, dataDir: path.resolve(PROJECT_DIR, config.dataDir), log: say });
+    await db.destroy();
+
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      DATABASE_URL: services.databaseUrl,
+      TEMPORAL_ADDRESS: services.temporalAddress,
+      TEMPORAL_UI_URL: services.temporalUiUrl ?? config.temporalUiUrl,
+      PORT: String(config.port),
+      ...(demo?.caCertPath ? { NODE_EXTRA_CA_CERTS: demo.caCertPath } : {}),
+    };
+    for (const [name, entry] of [
+      ['worker', 'worker/main.ts'],
+      ['api', 'api/main.ts'],
+    ] as const) {
+      const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_DIR, entry)], {
+        env,
+        stdio: 'inherit',
+        cwd: PROJECT_DIR,
+      });
+      child.once('exit', (code, signal) => {
+        if (!stopping) {
+          say(`${name} exited (${signal ?? code}); stopping everything`);
+          void stopAll(1);
+        }
+      });
+      children.push(child);
+    }
+    const apiUrl = `http://localhost:${config.port}`;
+    await waitForReady(apiUrl);
+    const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
+    say(`ready in ${seconds} s`);
+    console.log(`\n  API             ${apiUrl}   (GET /readyz, /openapi.json)`);
+    console.log(`  Temporal UI     ${services.temporalUiUrl ?? config.temporalUiUrl}`);
+    if (demo) {
+      console.log(`  Demo API key    ${demo.apiKey}`);
+      console.log(`  Graph emulator  ${demo.emulatorUrl} (demo directory: ${demo.summary})`);
+      console.log(`\n  try: curl -s -X POST -H "Authorization: Bearer ${demo.apiKey}" ${apiUrl}/v1/groups/${demo.groupId}/sync`);
+    }
+    console.log('\n  Ctrl-C stops everything; data stays in .data/ for the next start.\n');
+  } catch (err) {
+    console.error(err instanceof Error ? err.message : err);
+    await stopAll(1);
+  }
+}
+
+async function waitForReady(apiUrl: string): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`${apiUrl}/readyz`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`the api did not become ready at ${apiUrl}/readyz within 120 s`);
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
