@@ -22,6 +22,8 @@ export interface Database {
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json<T> = ColumnType<T, T | string, T | string>;
+/** A JSON column with a database default: optional on insert. */
+type JsonWithDefault<T> = ColumnType<T, T | string | undefined, T | string>;
 
 export interface WorkspacesTable {
   id: Generated<string>;
@@ -122,7 +124,7 @@ export interface RecipientsTable extends RecipientProfileColumns {
   status: Generated<RecipientStatus>;
   statusReason: string | null;
   photoHash: string | null;
-  customFields: Json<Record<string, string | null>>;
+  customFields: JsonWithDefault<Record<string, string | null>>;
   lockedFields: ColumnType<string[], string[] | undefined, string[]>;
   accountEnabled: boolean | null;
   userType: string | null;
@@ -221,10 +223,10 @@ export interface SyncRunsTable {
   groupId: string | null;
   recipientId: string | null;
   parentRunId: string | null;
-  params: Json<Record<string, unknown>>;
-  counts: Json<Partial<SyncCounts>>;
+  params: JsonWithDefault<Record<string, unknown>>;
+  counts: JsonWithDefault<Partial<SyncCounts>>;
   /** Per-phase resume points, written in the same transaction as the work they cover. */
-  checkpoint: Json<Record<string, unknown>>;
+  checkpoint: JsonWithDefault<Record<string, unknown>>;
   error: Json<SyncRunError> | null;
   workflowId: string;
   temporalRunId: string | null;
