@@ -50,7 +50,8 @@ export class HttpProblem extends Error {
   }
 }
 
-export const notFound = (what: string, id: string) => new HttpProblem(404, `${what} ${id} does not exist in this workspace`);
+export const notFound = (what: string, id: string) =>
+  new HttpProblem(404, `${what} ${id} does not exist in this workspace`);
 
 export const badRequest = (detail: string, errors: FieldError[]) => new HttpProblem(400, detail, { errors });
 

@@ -1,0 +1,159 @@
+import express, { type Express, type Request, type Response } from 'express';
+import { Registry } from 'prom-client';
+import type { AppDeps, ApiContext } from './context';
+import { createAuthenticator } from './http/auth';
+import { problemHandler, sendProblem } from './http/errors';
+import { HttpProblem } from './http/problem';
+import { TokenBuckets } from './http/rate-limit';
+import { requestContext } from './http/request-context';
+import { defineRoute, expressPath, reply, type AnyRoute } from './http/route';
+import { parsePart } from './http/validate';
+import { createApiMetrics } from './metrics';
+import { buildOpenApiDocument } from './openapi';
+import { cardRoutes } from './routes/cards';
+import { directoryRoutes } from './routes/directory';
+import { entraConnectionRoutes } from './routes/entra-connection';
+import { fieldSettingRoutes } from './routes/field-settings';
+import { groupRoutes } from './routes/groups';
+import { operationRoutes } from './routes/operations';
+import { recipientRoutes } from './routes/recipients';
+import { syncRunRoutes } from './routes/sync-runs';
+import { scheduleRoutes } from './routes/schedules';
+import { syncAllRoutes } from './routes/sync-all';
+import { workspaceRoutes } from './routes/workspaces';
+
+export type { AppDeps } from './context';
+
+/** A route module: a function from the app's context to its route definitions. */
+export type RouteModule = (ctx: ApiContext) => AnyRoute[];
+
+/** Every resource the API serves. To add one, append its module here; nothing else changes. */
+export const ROUTE_MODULES: RouteModule[] = [
+  workspaceRoutes,
+  entraConnectionRoutes,
+  fieldSettingRoutes,
+  directoryRoutes,
+  groupRoutes,
+  recipientRoutes,
+  syncRunRoutes,
+  cardRoutes,
+  operationRoutes,
+  scheduleRoutes,
+  syncAllRoutes,
+];
+
+const API_VERSION = '0.1.0';
+
+/**
+ * Static segments sort before parameters at the same depth, so `/v1/recipients/import` is
+ * matched before `/v1/recipients/{id}` and its own 405 answers other methods on it.
+ */
+function bySpecificity(a: string, b: string): number {
+  const sa = a.split('/');
+  const sb = b.split('/');
+  for (let i = 0; i < Math.min(sa.length, sb.length); i++) {
+    const pa = sa[i]!.startsWith('{');
+    const pb = sb[i]!.startsWith('{');
+    if (pa !== pb) return pa ? 1 : -1;
+    if (sa[i] !== sb[i]) return sa[i]!.localeCompare(sb[i]!);
+  }
+  return sa.length - sb.length;
+}
+
+/** Builds the Express app without listening: the entry point listens, tests hand it to supertest. */
+export function createApp(deps: AppDeps, modules: RouteModule[] = ROUTE_MODULES): Express {
+  const metrics = createApiMetrics(deps.metricsRegistry ?? new Registry(), deps.db);
+  const ctx: ApiContext = { ...deps, metrics };
+  const authenticate = createAuthenticator(deps.db, deps.config.adminToken);
+  const buckets = new TokenBuckets(deps.rateLimit ?? { capacity: 20, refillPerSecond: 10 });
+
+  const routes = modules.flatMap((m) => m(ctx));
+  let document: unknown;
+  routes.push(
+    defineRoute({
+      method: 'get',
+      path: '/openapi.json',
+      operationId: 'openapi',
+      summary: 'This OpenAPI 3.1 description',
+      tag: 'operations',
+      auth: 'none',
+      responses: { 200: { description: 'OpenAPI 3.1 document' } },
+      handler: () => reply(200, (document ??= buildOpenApiDocument(routes, { version: API_VERSION }))),
+    }),
+  );
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(requestContext(deps.logger, metrics));
+  app.use(express.json({ limit: deps.bodyLimit ?? '1mb', type: ['application/json', 'application/*+json'] }));
+
+  const byPath = new Map<string, AnyRoute[]>();
+  for (const route of routes) byPath.set(route.path, [...(byPath.get(route.path) ?? []), route]);
+
+  for (const path of [...byPath.keys()].sort(bySpecificity)) {
+    const pathRoutes = byPath.get(path)!;
+    for (const route of pathRoutes) {
+      app[route.method](expressPath(path), async (req: Request, res: Response) => {
+        const principal = await authenticate(req, route.auth);
+        if (principal) {
+          res.locals.workspaceId = principal.workspaceId || undefined;
+          const taken = buckets.take(principal.apiKeyId);
+          if (!taken.allowed) {
+            throw new HttpProblem(
+              429,
+              `rate limit exceeded for this key; retry in ${taken.retryAfterSeconds} s`,
+              {},
+              {
+                'Retry-After': String(taken.retryAfterSeconds),
+              },
+            );
+          }
+        }
+        const params = parsePart('params', route.params, req);
+        const query = parsePart('query', route.query, req);
+        const body = parsePart('body', route.body, req);
+        const result = await route.handler({
+          params,
+          query,
+          body,
+          workspaceId: principal?.workspaceId ?? '',
+          apiKeyId: principal?.apiKeyId ?? '',
+          req,
+          res,
+        });
+        if (!result) return;
+        res.status(result.status).set(result.headers ?? {});
+        if (result.body === undefined) res.end();
+        else res.json(result.body);
+      });
+    }
+    // Express answers HEAD with the GET route; every other method on a known path is a 405.
+    const allowed = [
+      ...new Set(
+        pathRoutes.flatMap((r) => (r.method === 'get' ? ['GET', 'HEAD'] : [r.method.toUpperCase()])),
+      ),
+    ].join(', ');
+    app.all(expressPath(path), function methodNotAllowed(req, res) {
+      if (req.method === 'OPTIONS') {
+        res.status(204).set('Allow', allowed).end();
+        return;
+      }
+      sendProblem(
+        res,
+        new HttpProblem(
+          405,
+          `${req.method} is not allowed on ${path}; allowed: ${allowed}`,
+          {},
+          { Allow: allowed },
+        ),
+      );
+    });
+  }
+
+  app.use((req) => {
+    throw new HttpProblem(404, `no route ${req.method} ${req.path}; see GET /openapi.json`);
+  });
+  app.use(problemHandler(deps.logger));
+  return app;
+}

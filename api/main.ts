@@ -1,0 +1,101 @@
+import type { Server } from 'node:http';
+import pino from 'pino';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { loadConfig } from '../config/config';
+import { createDatabase } from '../db/database';
+import { migrateToLatest } from '../db/migrate';
+import { createEntraClient } from '../graph/entra-client';
+import { createTemporalClient } from '../temporal/client';
+import { createApp } from './app';
+
+/** How long in-flight requests get to finish after SIGTERM before the process exits anyway. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  if (!config.databaseUrl || !config.temporalAddress) {
+    const missing = [!config.databaseUrl && 'DATABASE_URL', !config.temporalAddress && 'TEMPORAL_ADDRESS']
+      .filter(Boolean)
+      .join(' and ');
+    console.error(
+      `npm run api needs ${missing}. Run \`npm start\` (starts Postgres, Temporal, the worker and the API together), ` +
+        'or `npm run services` and pass the addresses it prints.',
+    );
+    process.exit(2);
+  }
+
+  const logger = pino({
+    level: config.logLevel,
+    base: { service: 'api' },
+    // Defence in depth: nothing should log these, and if something does they come out masked.
+    redact: [
+      'req.headers.authorization',
+      '*.clientSecret',
+      '*.apiKey',
+      '*.authorization',
+      'clientSecret',
+      'apiKey',
+    ],
+  });
+  const db = createDatabase({ url: config.databaseUrl, application: 'entra-card-sync-api' });
+  await migrateToLatest(db);
+  const temporal = await createTemporalClient({
+    address: config.temporalAddress,
+    namespace: config.temporalNamespace,
+  });
+  const metricsRegistry = new Registry();
+  collectDefaultMetrics({ register: metricsRegistry });
+
+  const app = createApp({
+    db,
+    temporal: temporal.client,
+    config: {
+      taskQueue: config.taskQueue,
+      temporalNamespace: config.temporalNamespace,
+      temporalUiUrl: config.temporalUiUrl,
+      adminToken: config.adminToken,
+      encryptionKey: config.encryptionKey,
+    },
+    entraClientFor: (conn, opts) => createEntraClient(conn, opts),
+    logger,
+    metricsRegistry,
+  });
+
+  const server: Server = app.listen(config.port, () => {
+    logger.info(
+      { port: config.port, taskQueue: config.taskQueue, namespace: config.temporalNamespace },
+      'api listening',
+    );
+  });
+  server.on('error', (err) => {
+    logger.fatal({ err }, 'api could not listen');
+    process.exit(1);
+  });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'api shutting down');
+    const force = setTimeout(() => {
+      logger.warn('requests still running after the grace period; exiting');
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS);
+    force.unref();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    });
+    await temporal.connection.close().catch(() => {});
+    await db.destroy().catch(() => {});
+    logger.info('api stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err) => {
+  console.error('api failed to start:', err instanceof Error ? err.message : err);
+  process.exit(1);
+});

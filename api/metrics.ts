@@ -1,0 +1,130 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { Db } from '../db/database';
+import {
+  countRunsByKindTriggerStatus,
+  listRunsFinishedAfter,
+  type RunCountRow,
+} from '../db/repositories/sync-run-queries';
+
+/** What the app reports into; `graphRequest`/`activityRetry` match the worker's ActivityMetrics hooks. */
+export interface ApiMetrics {
+  registry: Registry;
+  httpRequest(info: { method: string; route: string; status: number; seconds: number }): void;
+  graphRequest(info: { path: string; status: number; throttled: boolean }): void;
+  activityRetry(activity: string): void;
+}
+
+const ACTIVE = new Set(['running', 'waiting_approval']);
+
+/**
+ * Registers the API's metrics on `registry`. Sync-run counts are read from the sync_runs table at
+ * scrape time, so they include runs the worker and schedules started, not just this process's.
+ */
+export function createApiMetrics(registry: Registry, db: Db): ApiMetrics {
+  // One query per scrape: prom-client collects every metric at once, so they share the result.
+  let pending: { at: number; rows: Promise<RunCountRow[]> } | null = null;
+  const runCounts = () => {
+    if (!pending || Date.now() - pending.at > 1000)
+      pending = { at: Date.now(), rows: countRunsByKindTriggerStatus(db) };
+    return pending.rows;
+  };
+
+  const runCounter = (name: string, help: string, match: (status: string) => boolean) =>
+    new Counter({
+      name,
+      help,
+      labelNames: ['kind', 'trigger'] as const,
+      registers: [registry],
+      async collect() {
+        const rows = await runCounts();
+        this.reset();
+        for (const row of rows)
+          if (match(row.status)) this.inc({ kind: row.kind, trigger: row.trigger }, Number(row.count));
+      },
+    });
+  runCounter('entra_sync_runs_started_total', 'Sync runs started, by kind and trigger', () => true);
+  runCounter('entra_sync_runs_completed_total', 'Sync runs completed', (s) => s === 'completed');
+  runCounter('entra_sync_runs_failed_total', 'Sync runs failed', (s) => s === 'failed');
+  runCounter('entra_sync_runs_canceled_total', 'Sync runs canceled', (s) => s === 'canceled');
+  new Gauge({
+    name: 'entra_sync_runs_in_progress',
+    help: 'Sync runs running or waiting for approval',
+    labelNames: ['kind', 'trigger', 'status'] as const,
+    registers: [registry],
+    async collect() {
+      const rows = await runCounts();
+      this.reset();
+      for (const row of rows) {
+        if (ACTIVE.has(row.status))
+          this.set({ kind: row.kind, trigger: row.trigger, status: row.status }, Number(row.count));
+      }
+    },
+  });
+
+  // Durations are observed once per run as it is seen finished; like any histogram it starts
+  // empty when the process starts, so it covers runs finished since then.
+  let watermark = { finishedAt: new Date().toISOString(), id: '00000000-0000-0000-0000-000000000000' };
+  new Histogram({
+    name: 'entra_sync_run_duration_seconds',
+    help: 'Wall time of finished sync runs, by kind and final status',
+    labelNames: ['kind', 'status'] as const,
+    buckets: [1, 5, 15, 60, 300, 900, 3600, 4 * 3600, 24 * 3600],
+    registers: [registry],
+    async collect() {
+      for (let round = 0; round < 10; round++) {
+        const rows = await listRunsFinishedAfter(db, watermark, 1000);
+        for (const row of rows)
+          this.observe({ kind: row.kind, status: row.status }, Math.max(0, Number(row.seconds)));
+        const last = rows[rows.length - 1];
+        if (last) watermark = { finishedAt: last.finishedAtKey, id: last.id };
+        if (rows.length < 1000) break;
+      }
+    },
+  });
+
+  const httpRequests = new Counter({
+    name: 'http_requests_total',
+    help: 'HTTP requests answered, by route pattern and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [registry],
+  });
+  const httpDuration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request latency, by route pattern',
+    labelNames: ['method', 'route'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const graphRequests = new Counter({
+    name: 'entra_graph_requests_total',
+    help: 'Microsoft Graph requests made by this process (directory previews, connection tests)',
+    labelNames: ['status'] as const,
+    registers: [registry],
+  });
+  const graphThrottled = new Counter({
+    name: 'entra_graph_throttled_total',
+    help: 'Microsoft Graph responses that asked to slow down (429/503 with Retry-After)',
+    registers: [registry],
+  });
+  const activityRetries = new Counter({
+    name: 'entra_activity_retries_total',
+    help: 'Activity attempts after the first, by activity',
+    labelNames: ['activity'] as const,
+    registers: [registry],
+  });
+
+  return {
+    registry,
+    httpRequest({ method, route, status, seconds }) {
+      httpRequests.inc({ method, route, status: String(status) });
+      httpDuration.observe({ method, route }, seconds);
+    },
+    graphRequest({ status, throttled }) {
+      graphRequests.inc({ status: String(status) });
+      if (throttled) graphThrottled.inc();
+    },
+    activityRetry(activity) {
+      activityRetries.inc({ activity });
+    },
+  };
+}

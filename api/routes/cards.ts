@@ -1,0 +1,99 @@
+import {
+  getCard,
+  getCardVersionTime,
+  getPhotoForCard,
+  listRecipientCards,
+} from '../../db/repositories/cards-queries';
+import { getRecipient } from '../../db/repositories/recipients';
+import { renderVCard, type VCardContent } from '../../cards/vcard';
+import type { ApiContext } from '../context';
+import { decodeCursor, toPage } from '../http/pagination';
+import { notFound } from '../http/problem';
+import { defineRoute, reply, type AnyRoute } from '../http/route';
+import { IdParams, uuid } from '../schemas/common';
+import { Card, CardListQuery, CardPage, toCard } from '../schemas/cards';
+import { z } from 'zod';
+
+/** Cards (one per recipient per group) and their vCard. */
+export function cardRoutes(ctx: ApiContext): AnyRoute[] {
+  const load = async (workspaceId: string, id: string) => {
+    const card = await getCard(ctx.db, workspaceId, id);
+    if (!card) throw notFound('card', id);
+    return card;
+  };
+
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/v1/recipients/{id}/cards',
+      operationId: 'listRecipientCards',
+      summary: "A recipient's cards, one per group",
+      tag: 'cards',
+      auth: 'workspace',
+      params: IdParams,
+      query: CardListQuery,
+      responses: { 200: { description: 'a page of cards', schema: CardPage } },
+      async handler({ workspaceId, params, query }) {
+        if (!(await getRecipient(ctx.db, workspaceId, params.id))) throw notFound('recipient', params.id);
+        const after = decodeCursor(query.cursor, uuid);
+        const rows = await listRecipientCards(ctx.db, workspaceId, params.id, {
+          limit: query.limit,
+          afterId: after,
+        });
+        return reply(
+          200,
+          toPage(rows, query.limit, toCard, (r) => r.id),
+        );
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/cards/{id}',
+      operationId: 'getCard',
+      summary: 'One card (its current version)',
+      tag: 'cards',
+      auth: 'workspace',
+      params: IdParams,
+      responses: { 200: { description: 'the card', schema: Card } },
+      async handler({ workspaceId, params }) {
+        return reply(200, toCard(await load(workspaceId, params.id)));
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/cards/{id}/vcard',
+      operationId: 'getCardVCard',
+      summary: 'The card as a vCard 4.0 (text/vcard)',
+      description:
+        'UID is stable across versions (urn:uuid:<card id>); REV is when the current version was written.',
+      tag: 'cards',
+      auth: 'workspace',
+      params: IdParams,
+      responses: { 200: { description: 'vCard 4.0', schema: z.string(), contentType: 'text/vcard' } },
+      async handler({ workspaceId, params, res }) {
+        const card = await load(workspaceId, params.id);
+        const content = card.content as unknown as VCardContent;
+        const photo = content.photo?.contentHash
+          ? await getPhotoForCard(ctx.db, card.recipientId, content.photo.contentHash)
+          : undefined;
+        const versionTime = (await getCardVersionTime(ctx.db, card.id, card.version)) ?? card.updatedAt;
+        const text = renderVCard({
+          cardId: card.id,
+          version: card.version,
+          updatedAt: versionTime,
+          content,
+          photo,
+        });
+        res
+          .status(200)
+          .set({
+            'Content-Type': 'text/vcard; charset=utf-8',
+            'Content-Disposition': `attachment; filename="card-${card.id}.vcf"`,
+            ETag: `"${card.id}-v${card.version}"`,
+          })
+          .send(text);
+        return undefined;
+      },
+    }),
+  ];
+}

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import type { CardRow } from '../../db/schema';
+import { pageQueryShape, pageSchema } from '../http/pagination';
+import { timestamp, uuid } from './common';
+
+export const CardListQuery = z.strictObject({ ...pageQueryShape });
+export type CardListQuery = z.infer<typeof CardListQuery>;
+
+export const Card = z
+  .object({
+    id: uuid,
+    recipientId: uuid,
+    groupId: uuid,
+    status: z.enum(['active', 'deactivated']),
+    version: z.number().int(),
+    content: z
+      .record(z.string(), z.unknown())
+      .meta({ description: 'the rendered card: {recipient, company, photo}' }),
+    contentHash: z.string(),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  })
+  .meta({ id: 'Card' });
+export type Card = z.infer<typeof Card>;
+export const CardPage = pageSchema(Card, 'CardPage');
+
+export function toCard(row: CardRow): Card {
+  return {
+    id: row.id,
+    recipientId: row.recipientId,
+    groupId: row.groupId,
+    status: row.status,
+    version: row.version,
+    content: row.content,
+    contentHash: row.contentHash,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,140 @@
+import { z } from 'zod';
+import type { RecipientChangesTable, SyncCounts, SyncRunRow } from '../../db/schema';
+import type { Selectable } from 'kysely';
+import { pageQueryShape, pageSchema } from '../http/pagination';
+import { iso, timestamp, uuid } from './common';
+
+export const SYNC_RUN_STATUSES = ['running', 'waiting_approval', 'completed', 'failed', 'canceled'] as const;
+export const SYNC_RUN_KINDS = ['group', 'recipient', 'workspace', 'import'] as const;
+
+const COUNT_NAMES = [
+  'membersFetched',
+  'recipientsCreated',
+  'recipientsUpdated',
+  'recipientsUnchanged',
+  'recipientsDeactivated',
+  'recipientsDeleted',
+  'recipientsReactivated',
+  'cardsCreated',
+  'cardsUpdated',
+  'cardsUnchanged',
+  'cardsDeactivated',
+  'skipped',
+] as const satisfies readonly (keyof SyncCounts)[];
+
+export const SyncRunListQuery = z.strictObject({
+  groupId: uuid.optional(),
+  recipientId: uuid.optional(),
+  status: z.enum(SYNC_RUN_STATUSES).optional(),
+  kind: z.enum(SYNC_RUN_KINDS).optional(),
+  trigger: z.enum(['api', 'schedule', 'workspace']).optional(),
+  ...pageQueryShape,
+});
+export type SyncRunListQuery = z.infer<typeof SyncRunListQuery>;
+
+export const ChangeListQuery = z.strictObject({ ...pageQueryShape });
+export type ChangeListQuery = z.infer<typeof ChangeListQuery>;
+
+export const SyncRun = z
+  .object({
+    id: uuid,
+    kind: z.enum(SYNC_RUN_KINDS),
+    mode: z.string().nullable().meta({ description: 'recipient runs: info | cards | full' }),
+    syncType: z.string().nullable().meta({ description: 'group runs: full | delta' }),
+    status: z.enum(SYNC_RUN_STATUSES),
+    phase: z.string(),
+    trigger: z.enum(['api', 'schedule', 'workspace']),
+    groupId: uuid.nullable(),
+    recipientId: uuid.nullable(),
+    parentRunId: uuid.nullable(),
+    counts: z.object(
+      Object.fromEntries(COUNT_NAMES.map((n) => [n, z.number().int()])) as Record<
+        keyof SyncCounts,
+        z.ZodNumber
+      >,
+    ),
+    error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    workflowId: z.string(),
+    temporalRunId: z.string().nullable(),
+    temporalUiUrl: z.string().meta({ description: 'the run in the Temporal Web UI' }),
+    startedAt: timestamp,
+    finishedAt: timestamp.nullable(),
+  })
+  .meta({ id: 'SyncRun' });
+export type SyncRun = z.infer<typeof SyncRun>;
+export const SyncRunPage = pageSchema(SyncRun, 'SyncRunPage');
+
+export interface TemporalUiConfig {
+  temporalUiUrl: string;
+  temporalNamespace: string;
+}
+
+/** `{TEMPORAL_UI_URL}/namespaces/{ns}/workflows/{workflowId}/{runId}`; without a run id the UI shows the latest. */
+export function temporalUiUrl(cfg: TemporalUiConfig, workflowId: string, runId: string | null): string {
+  const base = `${cfg.temporalUiUrl}/namespaces/${encodeURIComponent(cfg.temporalNamespace)}/workflows/${encodeURIComponent(workflowId)}`;
+  return runId ? `${base}/${encodeURIComponent(runId)}` : base;
+}
+
+export function toSyncRun(row: SyncRunRow, cfg: TemporalUiConfig): SyncRun {
+  const counts = Object.fromEntries(
+    COUNT_NAMES.map((n) => [n, Number(row.counts?.[n] ?? 0)]),
+  ) as unknown as SyncCounts;
+  return {
+    id: row.id,
+    kind: row.kind,
+    mode: row.mode,
+    syncType: row.syncType,
+    status: row.status,
+    phase: row.phase,
+    trigger: row.trigger,
+    groupId: row.groupId,
+    recipientId: row.recipientId,
+    parentRunId: row.parentRunId,
+    counts,
+    error: row.error
+      ? { code: String(row.error.code ?? 'error'), message: String(row.error.message ?? '') }
+      : null,
+    workflowId: row.workflowId,
+    temporalRunId: row.temporalRunId,
+    temporalUiUrl: temporalUiUrl(cfg, row.workflowId, row.temporalRunId),
+    startedAt: row.startedAt.toISOString(),
+    finishedAt: iso(row.finishedAt),
+  };
+}
+
+export const RecipientChange = z
+  .object({
+    id: z.number().int(),
+    syncRunId: uuid.nullable(),
+    recipientId: uuid.nullable(),
+    entraUserId: z.string().nullable(),
+    action: z.string().meta({
+      description:
+        'created | updated | deactivated | deleted | reactivated | removed_from_group | skipped | photo',
+    }),
+    field: z.string().nullable(),
+    oldValue: z.string().nullable(),
+    newValue: z.string().nullable(),
+    reason: z.string().nullable(),
+    source: z.enum(['sync', 'manual']),
+    createdAt: timestamp,
+  })
+  .meta({ id: 'RecipientChange' });
+export type RecipientChange = z.infer<typeof RecipientChange>;
+export const RecipientChangePage = pageSchema(RecipientChange, 'RecipientChangePage');
+
+export function toRecipientChange(row: Selectable<RecipientChangesTable>): RecipientChange {
+  return {
+    id: Number(row.id),
+    syncRunId: row.syncRunId,
+    recipientId: row.recipientId,
+    entraUserId: row.entraUserId,
+    action: row.action,
+    field: row.field,
+    oldValue: row.oldValue,
+    newValue: row.newValue,
+    reason: row.reason,
+    source: row.source,
+    createdAt: row.createdAt.toISOString(),
+  };
+}

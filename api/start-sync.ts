@@ -1,0 +1,111 @@
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import type { SearchAttributePair } from '@temporalio/common';
+import { randomUUID } from 'node:crypto';
+import { isActiveRunConflict } from '../db/active-run-constraints';
+import {
+  deleteSyncRun,
+  findActiveRunByWorkflowId,
+  findActiveRunForGroup,
+  findActiveWorkspaceRun,
+  insertSyncRun,
+  setTemporalRunId,
+} from '../db/repositories/sync-run-queries';
+import type { SyncRunKind } from '../db/schema';
+import { GroupIdKey, SyncKindKey, SyncTriggerKey, WorkspaceIdKey } from '../workflows/contracts';
+import type { ApiContext } from './context';
+import { HttpProblem } from './http/problem';
+import { reply, type Reply } from './http/route';
+
+export type SyncWorkflowType =
+  'groupSyncWorkflow' | 'recipientSyncWorkflow' | 'importUsersWorkflow' | 'workspaceSyncWorkflow';
+
+export interface StartSyncRequest {
+  workspaceId: string;
+  kind: SyncRunKind;
+  workflowType: SyncWorkflowType;
+  /** From the new run's id, for workflows whose id is per run (imports). */
+  workflowId: (syncRunId: string) => string;
+  groupId?: string;
+  recipientId?: string;
+  mode?: string;
+  syncType?: string;
+  /** Stored on the run record; large inputs (import ids) travel here, not through workflow history. */
+  params?: Record<string, unknown>;
+  /** The workflow's single argument, given the new run's id. */
+  input: (syncRunId: string) => object;
+}
+
+/**
+ * The start protocol shared with the worker: write the run record (running, trigger api), start
+ * the workflow with that run's id in its input, and store Temporal's run id. When the workflow id
+ * is already running, the record is removed again and the answer is 409 with the running run's id.
+ */
+export async function startSync(ctx: ApiContext, req: StartSyncRequest): Promise<Reply> {
+  const syncRunId = randomUUID();
+  const workflowId = req.workflowId(syncRunId);
+  const alreadyRunning = (runningId: string | null) =>
+    new HttpProblem(
+      409,
+      `a ${req.kind} sync is already running; wait for it, or cancel it with POST /v1/sync-runs/{id}/cancel`,
+      {
+        syncRunId: runningId,
+      },
+    );
+  try {
+    await insertSyncRun(ctx.db, {
+      id: syncRunId,
+      workspaceId: req.workspaceId,
+      kind: req.kind,
+      mode: req.mode ?? null,
+      syncType: req.syncType ?? null,
+      trigger: 'api',
+      status: 'running',
+      groupId: req.groupId ?? null,
+      recipientId: req.recipientId ?? null,
+      params: JSON.stringify(req.params ?? {}),
+      counts: '{}',
+      checkpoint: '{}',
+      workflowId,
+    });
+  } catch (err) {
+    // Postgres allows one unfinished run per group and per workspace, whoever started it (API or schedule).
+    if (!isActiveRunConflict(err)) throw err;
+    const running = req.groupId
+      ? await findActiveRunForGroup(ctx.db, req.workspaceId, req.groupId)
+      : await findActiveWorkspaceRun(ctx.db, req.workspaceId);
+    throw alreadyRunning(running?.id ?? null);
+  }
+
+  const searchAttributes: SearchAttributePair[] = [
+    { key: WorkspaceIdKey, value: req.workspaceId },
+    { key: SyncKindKey, value: req.kind },
+    { key: SyncTriggerKey, value: 'api' },
+  ];
+  if (req.groupId) searchAttributes.push({ key: GroupIdKey, value: req.groupId });
+
+  let temporalRunId: string;
+  try {
+    const handle = await ctx.temporal.workflow.start(req.workflowType, {
+      taskQueue: ctx.config.taskQueue,
+      workflowId,
+      args: [req.input(syncRunId)],
+      typedSearchAttributes: searchAttributes,
+      memo: { syncRunId, workspaceId: req.workspaceId },
+    });
+    temporalRunId = handle.firstExecutionRunId;
+  } catch (err) {
+    await deleteSyncRun(ctx.db, syncRunId);
+    if (err instanceof WorkflowExecutionAlreadyStartedError) {
+      const running = await findActiveRunByWorkflowId(ctx.db, req.workspaceId, workflowId);
+      throw alreadyRunning(running?.id ?? null);
+    }
+    ctx.logger.error({ err, workflowId }, 'could not start workflow');
+    throw new HttpProblem(
+      503,
+      'Temporal did not accept the workflow start; the sync was not started, try again shortly',
+    );
+  }
+  // Outside the try: once started, the run record must stay even if this write fails.
+  await setTemporalRunId(ctx.db, syncRunId, temporalRunId);
+  return reply(202, { syncRunId, workflowId }, { Location: `/v1/sync-runs/${syncRunId}` });
+}

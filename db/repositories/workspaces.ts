@@ -1,0 +1,32 @@
+import type { Db } from '../database';
+import type { WorkspaceRow } from '../schema';
+import type { FieldSetting } from '../../sync/fields';
+
+/**
+ * Creates a workspace with its first API key (hash only) and the given field settings, all or
+ * nothing, so a workspace never exists without a way in or without a mapping to sync by.
+ */
+export async function createWorkspace(
+  db: Db,
+  input: { name: string; keyHash: string; keyPrefix: string; fieldSettings: FieldSetting[] },
+): Promise<{ workspace: WorkspaceRow; apiKeyId: string }> {
+  return db.transaction().execute(async (trx) => {
+    const workspace = await trx
+      .insertInto('workspaces')
+      .values({ name: input.name })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const key = await trx
+      .insertInto('apiKeys')
+      .values({ workspaceId: workspace.id, keyHash: input.keyHash, prefix: input.keyPrefix })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    if (input.fieldSettings.length > 0) {
+      await trx
+        .insertInto('fieldSettings')
+        .values(input.fieldSettings.map((s) => ({ workspaceId: workspace.id, ...s })))
+        .execute();
+    }
+    return { workspace, apiKeyId: key.id };
+  });
+}
