@@ -27,6 +27,7 @@ import {
   toGroup,
 } from '../schemas/groups';
 import { startSync } from '../start-sync';
+import { removeGroupSchedules } from './schedules';
 
 /** Linked Entra groups: their sync options and card template, and starting a group sync. */
 export function groupRoutes(ctx: ApiContext): AnyRoute[] {
@@ -170,6 +171,8 @@ export function groupRoutes(ctx: ApiContext): AnyRoute[] {
             },
           );
         }
+        // Its schedules would otherwise keep starting syncs of a group that is gone.
+        await removeGroupSchedules(ctx, workspaceId, params.id);
         if (!(await deleteGroup(ctx.db, workspaceId, params.id))) throw notFound('group', params.id);
         return reply(204);
       },
