@@ -80,6 +80,15 @@ export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
 };
 
 export const DEFAULT_CARD_TEMPLATE: CardTemplate = {
-  fields: ['displayName', 'jobTitle', 'department', 'companyName', 'email', 'mobilePhone', 'businessPhone', 'photo'],
+  fields: [
+    'displayName',
+    'jobTitle',
+    'department',
+    'companyName',
+    'email',
+    'mobilePhone',
+    'businessPhone',
+    'photo',
+  ],
   company: {},
 };

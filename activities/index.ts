@@ -1,0 +1,48 @@
+import { activityInfo } from '@temporalio/activity';
+import type { ActivityDeps } from './deps';
+import { createApplyFieldSettingsActivity } from './apply-field-settings';
+import { createBeginSyncRunActivity } from './begin-sync-run';
+import { createCleanUpUsersActivity } from './clean-up-users';
+import { createFetchMembersActivity } from './fetch-members';
+import { createFetchRecipientUserActivity } from './fetch-recipient-user';
+import { createFetchUsersByIdsActivity } from './fetch-users-by-ids';
+import { createFinishSyncRunActivity } from './finish-sync-run';
+import { createPlanCleanUpActivity } from './plan-clean-up';
+import { createSetSyncRunStatusActivity } from './set-sync-run-status';
+import { createUpdateCardsActivity } from './update-cards';
+import { createWorkspaceActivities } from './workspace';
+
+/** Every activity the worker registers, built from explicit dependencies. */
+export function createActivities(deps: ActivityDeps) {
+  return countRetries(deps, {
+    beginSyncRun: createBeginSyncRunActivity(deps),
+    setSyncRunStatus: createSetSyncRunStatusActivity(deps),
+    finishSyncRun: createFinishSyncRunActivity(deps),
+    fetchMembers: createFetchMembersActivity(deps),
+    planCleanUp: createPlanCleanUpActivity(deps),
+    applyFieldSettings: createApplyFieldSettingsActivity(deps),
+    cleanUpUsers: createCleanUpUsersActivity(deps),
+    updateCards: createUpdateCardsActivity(deps),
+    fetchRecipientUser: createFetchRecipientUserActivity(deps),
+    fetchUsersByIds: createFetchUsersByIdsActivity(deps),
+    ...createWorkspaceActivities(deps),
+  });
+}
+
+type AnyActivity = (...args: never[]) => Promise<unknown>;
+
+/** Reports every attempt after the first to the worker's metrics (resumed crashes, Graph outages). */
+function countRetries<T extends Record<string, AnyActivity>>(deps: ActivityDeps, activities: T): T {
+  const { metrics } = deps;
+  if (!metrics) return activities;
+  const wrapped: Record<string, AnyActivity> = {};
+  for (const [name, fn] of Object.entries(activities)) {
+    wrapped[name] = (...args) => {
+      if (activityInfo().attempt > 1) metrics.activityRetry(name);
+      return fn(...args);
+    };
+  }
+  return wrapped as T;
+}
+
+export type SyncActivities = ReturnType<typeof createActivities>;

@@ -1,0 +1,120 @@
+import { log } from '@temporalio/activity';
+import { stageDeparted, type DepartedMember } from '../db/repositories/staged-members';
+import {
+  countMembers,
+  loadSyncFieldSettings,
+  loadSyncGroup,
+  readDepartedCandidates,
+  tallyCleanupCases,
+} from '../db/repositories/sync-context';
+import {
+  phaseCheckpoint,
+  readRunState,
+  setCheckpoint,
+  setRunPhase,
+} from '../db/repositories/sync-run-progress';
+import type { EntraClient } from '../graph/entra-client';
+import { checkDeletionThreshold, cleanupChangesSomething, cleanupEffect } from '../sync/cleanup-policy';
+import { graphSelectFor } from '../sync/graph-source';
+import type { ActivityDeps } from './deps';
+import type { CountsResult, GroupRunScope } from './run-scope';
+import { openEntraClient } from './support/entra';
+import { classifyErrors, notRetryable } from './support/errors';
+import { withHeartbeat } from './support/heartbeat';
+
+export interface CleanUpPlan extends CountsResult {
+  /** Recipients cleanup would deactivate, delete or take out of the group. */
+  wouldRemove: number;
+  memberCount: number;
+  exceedsThreshold: boolean;
+  reason: string;
+}
+
+/** Former members looked up per chunk (the Graph client batches them 20 per $batch request). */
+const DEPARTED_CHUNK = 500;
+
+/**
+ * Finds members that left the group (still in the directory) or the directory (lookup answers
+ * null), stages them, and weighs the whole cleanup against the deletion threshold. Applies nothing.
+ */
+export function createPlanCleanUpActivity(deps: ActivityDeps) {
+  const { db } = deps;
+  return async function planCleanUp(scope: GroupRunScope): Promise<CleanUpPlan> {
+    return classifyErrors(() =>
+      withHeartbeat(async (progress) => {
+        const { syncRunId, workspaceId, groupId } = scope;
+        await setRunPhase(db, syncRunId, 'planning_cleanup');
+        const group = await loadSyncGroup(db, workspaceId, groupId);
+        if (!group) throw notRetryable('invalid_input', `group ${groupId} is not linked in this workspace`);
+        let cp = {
+          after: '',
+          done: false,
+          ...phaseCheckpoint<{ after: string; done: boolean }>(
+            await readRunState(db, syncRunId),
+            'planCleanUp',
+          ),
+        };
+        let client: EntraClient | null = null;
+        const select = graphSelectFor(await loadSyncFieldSettings(db, workspaceId));
+        while (!cp.done) {
+          progress.throwIfCancelled();
+          const candidates = await readDepartedCandidates(db, groupId, syncRunId, cp.after, DEPARTED_CHUNK);
+          const next = {
+            after: candidates.at(-1)?.entraUserId ?? cp.after,
+            done: candidates.length < DEPARTED_CHUNK,
+          };
+          let departed: DepartedMember[] = [];
+          if (candidates.length) {
+            client ??= await openEntraClient(deps, workspaceId);
+            const found = await client.getUsersByIds(
+              candidates.map((c) => c.entraUserId),
+              select,
+            );
+            departed = candidates.map((c) => {
+              const user = found.get(c.entraUserId) ?? null;
+              return {
+                entraUserId: c.entraUserId,
+                recipientId: c.recipientId,
+                change: user ? 'removed' : 'deleted',
+                data: user,
+              };
+            });
+          }
+          await db.transaction().execute(async (trx) => {
+            await stageDeparted(trx, syncRunId, departed);
+            await setCheckpoint(trx, syncRunId, 'planCleanUp', next);
+          });
+          cp = next;
+          progress.set({ after: cp.after });
+        }
+
+        const options = group.syncOptions;
+        let wouldRemove = 0;
+        for (const t of await tallyCleanupCases(db, workspaceId, groupId, syncRunId)) {
+          if (
+            cleanupChangesSomething(cleanupEffect(t.kind, options), {
+              status: t.status,
+              isMember: t.isMember,
+            })
+          )
+            wouldRemove += t.n;
+        }
+        const memberCount = await countMembers(db, groupId);
+        const verdict = checkDeletionThreshold(options.deletionThreshold, wouldRemove, memberCount);
+        log.info('cleanup planned', {
+          syncRunId,
+          wouldRemove,
+          memberCount,
+          exceedsThreshold: verdict.exceeds,
+        });
+        return {
+          counts: (await readRunState(db, syncRunId)).counts,
+          wouldRemove,
+          memberCount,
+          exceedsThreshold: verdict.exceeds,
+          reason: verdict.reason,
+        };
+      }),
+    );
+  };
+}

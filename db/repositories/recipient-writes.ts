@@ -1,0 +1,234 @@
+import { sql, type RawBuilder, type Transaction } from 'kysely';
+import type { Db } from '../database';
+import type { Database, RecipientStatus } from '../schema';
+import { PROFILE_COLUMNS, type ProfileValues } from '../../sync/apply-field-settings';
+
+type Conn = Db | Transaction<Database>;
+
+/** A recipient as the sync reads and writes it (no timestamps). */
+export interface SyncRecipient {
+  id: string;
+  entraUserId: string | null;
+  status: RecipientStatus;
+  statusReason: string | null;
+  values: ProfileValues;
+  customFields: Record<string, string | null>;
+  lockedFields: string[];
+  photoHash: string | null;
+  accountEnabled: boolean | null;
+  userType: string | null;
+}
+
+const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/** Writable columns: [name in the JSON record, Postgres type]. */
+const WRITE_COLUMNS: Array<[string, string]> = [
+  ['id', 'uuid'],
+  ['entra_user_id', 'text'],
+  ['status', 'text'],
+  ['status_reason', 'text'],
+  ...PROFILE_COLUMNS.map((c): [string, string] => [snake(c), 'text']),
+  ['custom_fields', 'jsonb'],
+  ['photo_hash', 'text'],
+  ['account_enabled', 'boolean'],
+  ['user_type', 'text'],
+];
+
+function toRecord(r: SyncRecipient): Record<string, unknown> {
+  const rec: Record<string, unknown> = {
+    id: r.id,
+    entra_user_id: r.entraUserId,
+    status: r.status,
+    status_reason: r.statusReason,
+    custom_fields: r.customFields,
+    photo_hash: r.photoHash,
+    account_enabled: r.accountEnabled,
+    user_type: r.userType,
+  };
+  for (const c of PROFILE_COLUMNS) rec[snake(c)] = r.values[c];
+  return rec;
+}
+
+const recordsetColumns = sql.raw(WRITE_COLUMNS.map(([n, t]) => `${n} ${t}`).join(', '));
+const columnList = sql.raw(WRITE_COLUMNS.map(([n]) => n).join(', '));
+
+function recordset(rows: Record<string, unknown>[]): RawBuilder<unknown> {
+  return sql`jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(${recordsetColumns})`;
+}
+
+function fromRow(row: Record<string, unknown>): SyncRecipient {
+  const values = Object.fromEntries(
+    PROFILE_COLUMNS.map((c) => [c, (row[c] as string | null) ?? null]),
+  ) as ProfileValues;
+  return {
+    id: row.id as string,
+    entraUserId: row.entraUserId as string | null,
+    status: row.status as RecipientStatus,
+    statusReason: row.statusReason as string | null,
+    values,
+    customFields: (row.customFields as Record<string, string | null>) ?? {},
+    lockedFields: (row.lockedFields as string[]) ?? [],
+    photoHash: row.photoHash as string | null,
+    accountEnabled: row.accountEnabled as boolean | null,
+    userType: row.userType as string | null,
+  };
+}
+
+/**
+ * Serialises sync writes per workspace for the transaction: recipients, emails and card versions
+ * are shared between groups whose syncs may run at the same time.
+ */
+export async function lockWorkspaceForSync(trx: Transaction<Database>, workspaceId: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${'sync:' + workspaceId}, 0))`.execute(trx);
+}
+
+export async function loadRecipientsByEntraIds(
+  db: Conn,
+  workspaceId: string,
+  entraUserIds: string[],
+): Promise<SyncRecipient[]> {
+  if (!entraUserIds.length) return [];
+  const rows = await db
+    .selectFrom('recipients')
+    .selectAll()
+    .where('workspaceId', '=', workspaceId)
+    .where(sql<boolean>`entra_user_id = any(${entraUserIds}::text[])`)
+    .execute();
+  return rows.map((r) => fromRow(r as unknown as Record<string, unknown>));
+}
+
+/** Recipients owning any of these emails (compared in lower case). */
+export async function loadRecipientsByEmails(
+  db: Conn,
+  workspaceId: string,
+  emails: string[],
+): Promise<SyncRecipient[]> {
+  if (!emails.length) return [];
+  const rows = await db
+    .selectFrom('recipients')
+    .selectAll()
+    .where('workspaceId', '=', workspaceId)
+    .where(sql<boolean>`lower(email) = any(${emails.map((e) => e.toLowerCase())}::text[])`)
+    .execute();
+  return rows.map((r) => fromRow(r as unknown as Record<string, unknown>));
+}
+
+export async function loadRecipient(
+  db: Conn,
+  workspaceId: string,
+  id: string,
+): Promise<SyncRecipient | null> {
+  const row = await db
+    .selectFrom('recipients')
+    .selectAll()
+    .where('workspaceId', '=', workspaceId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row ? fromRow(row as unknown as Record<string, unknown>) : null;
+}
+
+/** Which of these Entra ids already have a recipient (a cheap read before the chunk's transaction). */
+export async function knownEntraIds(
+  db: Conn,
+  workspaceId: string,
+  entraUserIds: string[],
+): Promise<Set<string>> {
+  if (!entraUserIds.length) return new Set();
+  const rows = await db
+    .selectFrom('recipients')
+    .select('entraUserId')
+    .where('workspaceId', '=', workspaceId)
+    .where(sql<boolean>`entra_user_id = any(${entraUserIds}::text[])`)
+    .execute();
+  return new Set(rows.map((r) => r.entraUserId!));
+}
+
+export async function insertRecipients(db: Conn, workspaceId: string, rows: SyncRecipient[]): Promise<void> {
+  if (!rows.length) return;
+  await sql`
+    insert into recipients (workspace_id, ${columnList})
+    select ${workspaceId}::uuid, ${columnList} from ${recordset(rows.map(toRecord))}`.execute(db);
+}
+
+export async function updateRecipients(db: Conn, rows: SyncRecipient[]): Promise<void> {
+  if (!rows.length) return;
+  const assignments = sql.raw(
+    WRITE_COLUMNS.filter(([n]) => n !== 'id')
+      .map(([n]) => `${n} = v.${n}`)
+      .join(', '),
+  );
+  await sql`update recipients as r set ${assignments}, updated_at = now() from ${recordset(rows.map(toRecord))} where r.id = v.id`.execute(
+    db,
+  );
+}
+
+/** Only the status columns, for cleanup. */
+export async function setRecipientStatuses(
+  db: Conn,
+  rows: Array<{ id: string; status: RecipientStatus; statusReason: string | null }>,
+): Promise<void> {
+  if (!rows.length) return;
+  await sql`
+    update recipients as r set status = v.status, status_reason = v.status_reason, updated_at = now()
+    from unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.status)}::text[], ${rows.map((r) => r.statusReason)}::text[])
+      as v(id, status, status_reason)
+    where r.id = v.id`.execute(db);
+}
+
+export async function addMemberships(db: Conn, groupId: string, recipientIds: string[]): Promise<void> {
+  if (!recipientIds.length) return;
+  await sql`
+    insert into group_memberships (group_id, recipient_id)
+    select ${groupId}::uuid, unnest(${recipientIds}::uuid[])
+    on conflict do nothing`.execute(db);
+}
+
+/** Ends memberships: in one group, or (groupId null) in every group. */
+export async function removeMemberships(
+  db: Conn,
+  groupId: string | null,
+  recipientIds: string[],
+): Promise<void> {
+  if (!recipientIds.length) return;
+  let query = db
+    .deleteFrom('groupMemberships')
+    .where(sql<boolean>`recipient_id = any(${recipientIds}::uuid[])`);
+  if (groupId) query = query.where('groupId', '=', groupId);
+  await query.execute();
+}
+
+export interface ChangeRow {
+  recipientId: string | null;
+  entraUserId: string | null;
+  action: string;
+  field: string | null;
+  oldValue: string | null;
+  newValue: string | null;
+  reason: string | null;
+}
+
+/** The change history of one chunk, in one statement (source `sync`). */
+export async function insertChanges(
+  db: Conn,
+  workspaceId: string,
+  syncRunId: string,
+  rows: ChangeRow[],
+): Promise<void> {
+  if (!rows.length) return;
+  const records = rows.map((r) => ({
+    recipient_id: r.recipientId,
+    entra_user_id: r.entraUserId,
+    action: r.action,
+    field: r.field,
+    old_value: r.oldValue,
+    new_value: r.newValue,
+    reason: r.reason,
+  }));
+  await sql`
+    insert into recipient_changes (workspace_id, sync_run_id, recipient_id, entra_user_id, action, field, old_value, new_value, reason, source)
+    select ${workspaceId}::uuid, ${syncRunId}::uuid, v.recipient_id, v.entra_user_id, v.action, v.field, v.old_value, v.new_value, v.reason, 'sync'
+    from jsonb_to_recordset(${JSON.stringify(records)}::jsonb)
+      as v(recipient_id uuid, entra_user_id text, action text, field text, old_value text, new_value text, reason text)`.execute(
+    db,
+  );
+}

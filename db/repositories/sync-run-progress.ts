@@ -1,0 +1,148 @@
+import { sql, type Transaction } from 'kysely';
+import type { Db } from '../database';
+import type { Database, SyncCounts, SyncRunError, SyncRunKind, SyncRunStatus, SyncTrigger } from '../schema';
+
+/** Run-record writes of the sync workflows; every one is safe to repeat. */
+type Conn = Db | Transaction<Database>;
+
+export interface BeginRunFields {
+  id: string;
+  workspaceId: string;
+  kind: SyncRunKind;
+  trigger: SyncTrigger;
+  workflowId: string;
+  temporalRunId: string;
+  groupId?: string | null;
+  recipientId?: string | null;
+  mode?: string | null;
+  syncType?: string | null;
+  parentRunId?: string | null;
+}
+
+/**
+ * Creates the run record (runs started by a Schedule or a parent have none yet) or adopts the one
+ * the API wrote; either way it ends up running with Temporal's run id.
+ */
+export async function upsertRunStart(db: Conn, run: BeginRunFields): Promise<void> {
+  await db
+    .insertInto('syncRuns')
+    .values({
+      id: run.id,
+      workspaceId: run.workspaceId,
+      kind: run.kind,
+      trigger: run.trigger,
+      workflowId: run.workflowId,
+      temporalRunId: run.temporalRunId,
+      groupId: run.groupId ?? null,
+      recipientId: run.recipientId ?? null,
+      mode: run.mode ?? null,
+      syncType: run.syncType ?? null,
+      parentRunId: run.parentRunId ?? null,
+      params: '{}',
+      counts: '{}',
+      checkpoint: '{}',
+    })
+    .onConflict((oc) =>
+      oc.column('id').doUpdateSet((eb) => ({
+        temporalRunId: eb.ref('excluded.temporalRunId'),
+        syncType: sql`coalesce(sync_runs.sync_type, excluded.sync_type)`,
+      })),
+    )
+    .execute();
+}
+
+export async function setRunPhase(db: Conn, id: string, phase: string): Promise<void> {
+  await db
+    .updateTable('syncRuns')
+    .set({ phase })
+    .where('id', '=', id)
+    .where('status', 'in', ['running', 'waiting_approval'])
+    .execute();
+}
+
+export async function setRunStatus(
+  db: Conn,
+  id: string,
+  status: 'running' | 'waiting_approval',
+  phase?: string,
+): Promise<void> {
+  await db
+    .updateTable('syncRuns')
+    .set({ status, ...(phase ? { phase } : {}) })
+    .where('id', '=', id)
+    .where('status', 'in', ['running', 'waiting_approval'])
+    .execute();
+}
+
+/** Ends the run once; a repeated call (an activity retry) leaves the first outcome in place. */
+export async function finishRun(
+  db: Conn,
+  id: string,
+  status: SyncRunStatus,
+  error: SyncRunError | null,
+): Promise<void> {
+  await db
+    .updateTable('syncRuns')
+    .set({
+      status,
+      phase: status === 'completed' ? 'done' : sql<string>`phase`,
+      error: error ? JSON.stringify(error) : null,
+      finishedAt: new Date(),
+    })
+    .where('id', '=', id)
+    .where('status', 'in', ['running', 'waiting_approval'])
+    .execute();
+}
+
+/** Adds to the run's counts in the caller's transaction, so counts move exactly with the work done. */
+export async function addRunCounts(db: Conn, id: string, delta: Partial<SyncCounts>): Promise<void> {
+  const entries = Object.entries(delta).filter(([, v]) => v);
+  if (!entries.length) return;
+  const json = JSON.stringify(Object.fromEntries(entries));
+  await sql`
+    update sync_runs set counts = counts || (
+      select jsonb_object_agg(d.key, coalesce((counts ->> d.key)::bigint, 0) + d.value::text::bigint)
+      from jsonb_each(${json}::jsonb) d
+    )
+    where id = ${id}`.execute(db);
+}
+
+/** Stores one phase's resume point; written in the same transaction as the work it covers. */
+export async function setCheckpoint(
+  db: Conn,
+  id: string,
+  phase: string,
+  value: Record<string, unknown>,
+): Promise<void> {
+  await sql`update sync_runs set checkpoint = checkpoint || jsonb_build_object(${phase}::text, ${JSON.stringify(value)}::jsonb) where id = ${id}`.execute(
+    db,
+  );
+}
+
+export interface RunState {
+  status: SyncRunStatus;
+  counts: Partial<SyncCounts>;
+  checkpoint: Record<string, unknown>;
+  params: Record<string, unknown>;
+  groupId: string | null;
+  recipientId: string | null;
+}
+
+export async function readRunState(db: Conn, id: string): Promise<RunState> {
+  const row = await db
+    .selectFrom('syncRuns')
+    .select(['status', 'counts', 'checkpoint', 'params', 'groupId', 'recipientId'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!row) throw new Error(`sync run ${id} does not exist`);
+  return row;
+}
+
+export function phaseCheckpoint<T extends object>(state: RunState, phase: string): Partial<T> {
+  return (state.checkpoint[phase] as Partial<T> | undefined) ?? {};
+}
+
+/** Staged members are working data of one run; dropped when the run ends. */
+export async function clearStagedMembers(db: Conn, id: string): Promise<void> {
+  await db.deleteFrom('syncStagedMembers').where('syncRunId', '=', id).execute();
+}

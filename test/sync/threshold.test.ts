@@ -1,0 +1,150 @@
+import { WorkflowFailedError } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDb, testTemporalClient, startTestWorker, type RunningTestWorker } from '../helpers/stack';
+import { approveSignal, progressQuery, type SyncProgress } from '../../workflows/contracts';
+import { countRows } from './helpers/snapshot';
+import {
+  createWorkspace,
+  linkGroup,
+  runRecord,
+  startGroupSync,
+  syncGroup,
+  testActivities,
+  testEncryptionKey,
+  type StartedSync,
+} from './helpers/sync-fixture';
+
+const CLEAN = { guest: 0, disabled: 0, softDeleted: 0, noMail: 0, photo: 0 };
+
+describe('deletion threshold', () => {
+  const db = testDb();
+  const key = testEncryptionKey();
+  let worker: RunningTestWorker;
+  let temporal: Awaited<ReturnType<typeof testTemporalClient>>;
+
+  beforeAll(async () => {
+    temporal = await testTemporalClient();
+    worker = await startTestWorker({ activities: testActivities(db, key) });
+  });
+  afterAll(async () => {
+    await worker?.stop();
+    await temporal?.close();
+    await db.destroy();
+  });
+
+  /** A synced group of 10 with a 20% threshold, 4 of whom then leave (40%), plus one job-title edit. */
+  async function heldSync() {
+    const ws = await createWorkspace(db, key, {
+      seed: 21,
+      users: 10,
+      traits: CLEAN,
+      groups: [{ displayName: 'Ten', users: 'all' }],
+    });
+    const entraGroupId = ws.tenant.groups[0]!.id;
+    const groupId = await linkGroup(db, ws.id, entraGroupId, {
+      syncOptions: { removedUsers: 'deactivate', deletionThreshold: { maxCount: null, maxPercent: 20 } },
+    });
+    await syncGroup(db, temporal.client, worker.taskQueue, ws.id, groupId);
+    const users = await ws.control.listUsers({ limit: 10 });
+    for (const u of users.slice(0, 4)) await ws.control.removeMember(entraGroupId, u.id);
+    await ws.control.updateUser(users[9]!.id, { jobTitle: 'Held Back' });
+    const before = await countRows(db, ws.id);
+    const started = await startGroupSync(db, temporal.client, worker.taskQueue, ws.id, groupId);
+    const progress = await waitFor(started, (p) => p.status === 'waiting_approval');
+    return { ws, groupId, started, progress, before };
+  }
+
+  /** Polls the progress query until the run reaches a state (no timing assumptions). */
+  async function waitFor(started: StartedSync, done: (p: SyncProgress) => boolean): Promise<SyncProgress> {
+    for (;;) {
+      const p = await started.handle.query(progressQuery);
+      if (done(p)) return p;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  it('when cleanup would remove more than the threshold, then the run waits for approval and has applied nothing', async () => {
+    const { ws, started, progress, before } = await heldSync();
+    expect(progress.pendingApproval).toMatchObject({ wouldRemove: 4, memberCount: 10 });
+    expect(progress.pendingApproval!.reason).toContain('20%');
+    const run = await runRecord(db, started.syncRunId);
+    expect(run).toMatchObject({ status: 'waiting_approval', phase: 'waiting_approval' });
+    expect(await countRows(db, ws.id)).toEqual(before);
+    expect(
+      await db
+        .selectFrom('recipients')
+        .select('jobTitle')
+        .where('workspaceId', '=', ws.id)
+        .where('jobTitle', '=', 'Held Back')
+        .execute(),
+    ).toEqual([]);
+    await started.handle.cancel();
+    await expect(started.result()).rejects.toThrow(WorkflowFailedError);
+  });
+
+  it('when the operator approves, then the cleanup and the other changes are applied', async () => {
+    const { ws, groupId, started } = await heldSync();
+    await started.handle.signal(approveSignal, { approvedBy: 'test' });
+    const result = await started.result();
+    expect(result.status).toBe('completed');
+    const run = await runRecord(db, started.syncRunId);
+    expect(run.status).toBe('completed');
+    expect(run.counts).toMatchObject({ recipientsDeactivated: 4, cardsDeactivated: 4, recipientsUpdated: 1 });
+    const members = await db
+      .selectFrom('groupMemberships')
+      .select('recipientId')
+      .where('groupId', '=', groupId)
+      .execute();
+    expect(members).toHaveLength(6);
+    expect(
+      await db
+        .selectFrom('recipients')
+        .select('id')
+        .where('workspaceId', '=', ws.id)
+        .where('status', '=', 'deactivated')
+        .execute(),
+    ).toHaveLength(4);
+  });
+
+  it('when the operator cancels instead, then the run ends canceled and nothing was applied', async () => {
+    const { ws, started, before } = await heldSync();
+    await started.handle.cancel();
+    await expect(started.result()).rejects.toThrow(WorkflowFailedError);
+    const run = await runRecord(db, started.syncRunId);
+    expect(run.status).toBe('canceled');
+    expect(run.finishedAt).not.toBeNull();
+    expect(await countRows(db, ws.id)).toEqual(before);
+    expect(
+      await db
+        .selectFrom('recipients')
+        .select('status')
+        .where('workspaceId', '=', ws.id)
+        .where('status', '<>', 'active')
+        .execute(),
+    ).toEqual([]);
+    expect(
+      await db
+        .selectFrom('syncStagedMembers')
+        .select('entraUserId')
+        .where('syncRunId', '=', started.syncRunId)
+        .execute(),
+    ).toEqual([]);
+  });
+
+  it('when cleanup stays within the threshold, then the run does not wait', async () => {
+    const ws = await createWorkspace(db, key, {
+      seed: 22,
+      users: 10,
+      traits: CLEAN,
+      groups: [{ displayName: 'Ten', users: 'all' }],
+    });
+    const entraGroupId = ws.tenant.groups[0]!.id;
+    const groupId = await linkGroup(db, ws.id, entraGroupId, {
+      syncOptions: { deletionThreshold: { maxCount: 1, maxPercent: 20 } },
+    });
+    await syncGroup(db, temporal.client, worker.taskQueue, ws.id, groupId);
+    const [u] = await ws.control.listUsers({ limit: 1 });
+    await ws.control.removeMember(entraGroupId, u!.id);
+    expect((await syncGroup(db, temporal.client, worker.taskQueue, ws.id, groupId)).status).toBe('completed');
+  });
+});

@@ -1,0 +1,48 @@
+import { ActivityCancellationType, proxyActivities } from '@temporalio/workflow';
+import type { SyncActivities } from '../activities';
+import { NON_RETRYABLE_FAILURES } from './contracts';
+
+const nonRetryableErrorTypes = [...NON_RETRYABLE_FAILURES];
+
+/** Run-record writes: short, retried until the database answers. */
+export const bookkeeping = proxyActivities<
+  Pick<SyncActivities, 'beginSyncRun' | 'setSyncRunStatus' | 'finishSyncRun'>
+>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes },
+});
+
+/**
+ * Chunked phases over staged members: long, heartbeating (a killed worker is noticed within the
+ * heartbeat timeout, and the retry resumes from the database checkpoint). A cancellation waits
+ * for the activity to stop, so a canceled run never has a chunk committed after it.
+ */
+export const chunked = proxyActivities<
+  Pick<
+    SyncActivities,
+    'fetchMembers' | 'planCleanUp' | 'applyFieldSettings' | 'cleanUpUsers' | 'updateCards' | 'fetchUsersByIds'
+  >
+>({
+  startToCloseTimeout: '2 hours',
+  heartbeatTimeout: '15 seconds',
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  retry: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    maximumAttempts: 10,
+    nonRetryableErrorTypes,
+  },
+});
+
+/** One Graph request for one person. */
+export const single = proxyActivities<Pick<SyncActivities, 'fetchRecipientUser'>>({
+  startToCloseTimeout: '2 minutes',
+  retry: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '30 seconds',
+    maximumAttempts: 8,
+    nonRetryableErrorTypes,
+  },
+});

@@ -1,0 +1,18 @@
+import { chunked } from './activity-proxies';
+import type { ImportUsersInput } from './contracts';
+import { runSync, type SyncResult } from './sync-run';
+
+/**
+ * Imports the users an operator chose (ids in the run record's params, not in history) through
+ * the same Field Settings code; a manual recipient with the same email is linked. Importing the
+ * same people again changes nothing.
+ */
+export async function importUsersWorkflow(input: ImportUsersInput): Promise<SyncResult> {
+  return runSync(input, { kind: 'import' }, async (run) => {
+    const scope = { syncRunId: run.syncRunId, workspaceId: input.workspaceId };
+    run.phase('fetching_users');
+    run.counts((await chunked.fetchUsersByIds(scope)).counts);
+    run.phase('applying_field_settings');
+    run.counts((await chunked.applyFieldSettings({ ...scope, photos: 'new' })).counts);
+  });
+}
