@@ -136,6 +136,11 @@ async function runSync(
   await handle.result();
   const wallSeconds = (performance.now() - started) / 1000;
   const sqlStatements = await stack.sqlCalls();
+  if (process.env.BENCH_TOP_SQL) {
+    for (const top of await stack.topStatements(Number(process.env.BENCH_TOP_SQL) || 8)) {
+      console.error(`  ${String(top.calls).padStart(7)} calls ${String(top.ms).padStart(6)} ms  ${top.query}`);
+    }
+  }
   const history = await handle.fetchHistory();
   const record = await db.selectFrom('syncRuns').selectAll().where('id', '=', run.id).executeTakeFirstOrThrow();
   if (record.status !== 'completed') throw new Error(`${args.name}: run ended ${record.status}: ${JSON.stringify(record.error)}`);

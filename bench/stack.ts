@@ -25,6 +25,8 @@ export interface BenchStack {
   workerPeakRss(): number;
   resetWorkerPeakRss(): void;
   sqlCalls(): Promise<number>;
+  /** The most frequent statements since the last reset: where round trips go. */
+  topStatements(limit: number): Promise<Array<{ calls: number; ms: number; query: string }>>;
   resetSqlCalls(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -93,6 +95,15 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
         where dbid = (select oid from pg_database where datname = current_database())
           and query not ilike '%pg_stat_statements%'`.execute(db);
       return Number(rows[0]?.calls ?? 0);
+    },
+    async topStatements(limit) {
+      const { rows } = await sql<{ calls: number; ms: number; query: string }>`
+        select calls::bigint as calls, round(total_exec_time)::bigint as ms, left(regexp_replace(query, '\s+', ' ', 'g'), 160) as query
+        from pg_stat_statements
+        where dbid = (select oid from pg_database where datname = current_database())
+          and query not ilike '%pg_stat_statements%'
+        order by calls desc limit ${limit}`.execute(db);
+      return rows.map((r) => ({ calls: Number(r.calls), ms: Number(r.ms), query: r.query }));
     },
     async resetSqlCalls() {
       await sql`select pg_stat_statements_reset()`.execute(db);

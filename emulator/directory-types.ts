@@ -1,17 +1,9 @@
-import type { Photo } from './photos.js';
+import type { UserRecord } from './user-record';
+
+export type { UserRecord } from './user-record';
 
 /** Graph properties of one directory object, without `id`; absent = no value. */
 export type GraphProps = Record<string, unknown>;
-
-export interface UserRecord {
-  id: string;
-  props: GraphProps;
-  /** soft-deleted: hidden from reads, reported by users/delta as removed ("changed") */
-  deletedDateTime: string | null;
-  photo: Photo | null;
-  /** tenant version of the last change (drives users/delta) */
-  changedAt: number;
-}
 
 export interface GroupRecord {
   id: string;

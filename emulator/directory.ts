@@ -1,14 +1,26 @@
-import { createPrng, deriveSeed, type Prng } from './prng.js';
-import { DEFAULT_TRAITS, generateUser, type UserGeneratorContext } from './user-generator.js';
-import type { Directory, DirectorySpec, GroupRecord, GroupSpec, OtherKind, OtherRecord } from './directory-types.js';
+import { createPrng, deriveSeed, type Prng } from './prng';
+import { DEFAULT_TRAITS, generateUser, type UserGeneratorContext } from './user-generator';
+import type {
+  Directory,
+  DirectorySpec,
+  GroupRecord,
+  GroupSpec,
+  OtherKind,
+  OtherRecord,
+} from './directory-types';
 
-export type { Directory, DirectorySpec, GroupSpec, UserTraitRates } from './directory-types.js';
+export type { Directory, DirectorySpec, GroupSpec, UserTraitRates } from './directory-types';
 
 /** Fixed so the same seed yields byte-identical directories on every machine and day. */
 const DIRECTORY_EPOCH_MS = Date.UTC(2025, 0, 15, 9, 30, 0);
 
 const DEFAULT_GROUPS: GroupSpec[] = [
-  { displayName: 'All Staff', description: 'Everyone, including guests; nested groups excluded', users: 'all', nonUserMembers: 1 },
+  {
+    displayName: 'All Staff',
+    description: 'Everyone, including guests; nested groups excluded',
+    users: 'all',
+    nonUserMembers: 1,
+  },
 ];
 
 /**
@@ -21,6 +33,7 @@ export function generateDirectory(spec: DirectorySpec): Directory {
   const prng = createPrng(deriveSeed(spec.seed, 'users'));
   const ctx: UserGeneratorContext = {
     prng,
+    seed: spec.seed,
     domain,
     traits: { ...DEFAULT_TRAITS, ...spec.traits },
     localPartCounts: new Map(),
@@ -65,7 +78,11 @@ function addGroups(directory: Directory, specs: GroupSpec[], userIds: string[], 
 }
 
 export function createGroupRecord(prng: Prng, spec: Omit<GroupSpec, 'users'>): GroupRecord {
-  const nickname = spec.displayName.normalize('NFKD').replace(/[^A-Za-z0-9]/g, '').slice(0, 40) || 'group';
+  const nickname =
+    spec.displayName
+      .normalize('NFKD')
+      .replace(/[^A-Za-z0-9]/g, '')
+      .slice(0, 40) || 'group';
   return {
     id: spec.id ?? prng.uuid(),
     props: {
@@ -89,15 +106,33 @@ function createOtherRecord(prng: Prng, kind: OtherKind, n: number): OtherRecord 
     return {
       id,
       kind,
-      props: { displayName: `LAPTOP-${prng.hex(6).toUpperCase()}`, deviceId: prng.uuid(), operatingSystem: 'Windows', accountEnabled: true },
+      props: {
+        displayName: `LAPTOP-${prng.hex(6).toUpperCase()}`,
+        deviceId: prng.uuid(),
+        operatingSystem: 'Windows',
+        accountEnabled: true,
+      },
     };
   }
   if (kind === 'orgContact') {
     return {
       id,
       kind,
-      props: { displayName: `External Contact ${n}`, givenName: 'External', surname: `Contact ${n}`, mail: `contact${n}@supplier.example` },
+      props: {
+        displayName: `External Contact ${n}`,
+        givenName: 'External',
+        surname: `Contact ${n}`,
+        mail: `contact${n}@supplier.example`,
+      },
     };
   }
-  return { id, kind, props: { displayName: `Contoso Build Agent ${n}`, appId: prng.uuid(), servicePrincipalType: 'Application' } };
+  return {
+    id,
+    kind,
+    props: {
+      displayName: `Contoso Build Agent ${n}`,
+      appId: prng.uuid(),
+      servicePrincipalType: 'Application',
+    },
+  };
 }

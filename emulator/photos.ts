@@ -32,12 +32,12 @@ function chunk(type: string, data: Buffer): Buffer {
 }
 
 /** A photo whose bytes are only built when first read (generating 100k-user tenants stays fast). */
-export function lazyPngPhoto(rgb: [number, number, number]): Photo {
+export function lazyPhoto(contentType: string, build: () => Photo): Photo {
   let data: Buffer | null = null;
   return {
-    contentType: 'image/png',
+    contentType,
     get data() {
-      data ??= makePngPhoto(rgb).data;
+      data ??= build().data;
       return data;
     },
   };
@@ -72,4 +72,48 @@ export function makePngPhoto(rgb: [number, number, number], size = 16): Photo {
     chunk('IEND', Buffer.alloc(0)),
   ]);
   return { contentType: 'image/png', data };
+}
+
+function segment(marker: number, payload: number[]): number[] {
+  const length = payload.length + 2;
+  return [0xff, marker, length >> 8, length & 0xff, ...payload];
+}
+
+/**
+ * Builds a valid 8×8 grayscale baseline JPEG of one flat shade. A flat block has only a DC
+ * coefficient, so one-symbol Huffman tables suffice and no encoder library is needed.
+ */
+export function makeJpegPhoto(gray: number): Photo {
+  const dc = 8 * (Math.round(gray) - 128); // DC of an 8×8 DCT of a flat, level-shifted block; quantizer 1
+  const magnitude = Math.abs(dc);
+  const category = magnitude === 0 ? 0 : Math.floor(Math.log2(magnitude)) + 1;
+  const valueBits = dc >= 0 ? dc : dc + (1 << category) - 1; // negative values: ones' complement
+  let bits = '0'; // the DC table's only code
+  if (category > 0) bits += valueBits.toString(2).padStart(category, '0');
+  bits += '0'; // the AC table's only code: end of block
+  bits = bits.padEnd(Math.ceil(bits.length / 8) * 8, '1');
+  const scan: number[] = [];
+  for (let i = 0; i < bits.length; i += 8) {
+    const byte = parseInt(bits.slice(i, i + 8), 2);
+    scan.push(byte);
+    if (byte === 0xff) scan.push(0x00); // byte stuffing
+  }
+  const oneSymbolTable = (tableClass: number, symbol: number) => [
+    tableClass,
+    1,
+    ...new Array(15).fill(0),
+    symbol,
+  ];
+  const bytes = [
+    0xff, 0xd8, // SOI
+    ...segment(0xe0, [0x4a, 0x46, 0x49, 0x46, 0x00, 1, 1, 0, 0, 1, 0, 1, 0, 0]), // APP0 JFIF
+    ...segment(0xdb, [0x00, ...new Array(64).fill(1)]), // DQT: all ones
+    ...segment(0xc0, [8, 0, 8, 0, 8, 1, 1, 0x11, 0]), // SOF0: 8-bit, 8×8, one component
+    ...segment(0xc4, oneSymbolTable(0x00, category)), // DHT: DC table 0
+    ...segment(0xc4, oneSymbolTable(0x10, 0x00)), // DHT: AC table 0 (EOB only)
+    ...segment(0xda, [1, 1, 0x00, 0, 63, 0]), // SOS
+    ...scan,
+    0xff, 0xd9, // EOI
+  ]; // prettier-ignore
+  return { contentType: 'image/jpeg', data: Buffer.from(bytes) };
 }

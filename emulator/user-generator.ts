@@ -1,6 +1,6 @@
-import { lazyPngPhoto } from './photos.js';
-import type { Prng } from './prng.js';
-import type { GraphProps, UserRecord, UserTraitRates } from './directory-types.js';
+import type { GraphProps, UserTraitRates } from './directory-types';
+import { lazyPhoto, makeJpegPhoto, makePngPhoto } from './photos';
+import { createPrng, mixSeeds, type Prng } from './prng';
 import {
   COMPANY_NAMES,
   DEPARTMENTS,
@@ -10,7 +10,8 @@ import {
   OFFICES,
   SURNAMES,
   mailSlug,
-} from './sample-values.js';
+} from './sample-values';
+import { UserRecord, type PropsSource } from './user-record';
 
 export const DEFAULT_TRAITS: UserTraitRates = {
   disabled: 0.04,
@@ -19,6 +20,8 @@ export const DEFAULT_TRAITS: UserTraitRates = {
   noMail: 0.05,
   photo: 0.05,
 };
+
+const TRAIT_BITS = { guest: 1, disabled: 2, noMail: 4, photo: 8, softDeleted: 16 } as const;
 
 /** The first users get one awkward trait each (when its rate is above 0), so small tenants show every case. */
 const FORCED_TRAIT_BY_INDEX: Record<number, keyof UserTraitRates> = {
@@ -30,21 +33,16 @@ const FORCED_TRAIT_BY_INDEX: Record<number, keyof UserTraitRates> = {
 };
 
 export interface UserGeneratorContext {
+  /** the sequential stream: ids, names, traits (things that must be decided in order) */
   prng: Prng;
+  /** per-user detail streams are derived from this */
+  seed: number;
   domain: string;
   traits: UserTraitRates;
   /** how often each mail local part was handed out, for collision-free UPNs */
   localPartCounts: Map<string, number>;
   /** the instant the directory was "created"; dates are spread over the five years before it */
   epochMs: number;
-}
-
-function uniqueLocalPart(ctx: UserGeneratorContext, base: string): string {
-  // a digit-free base plus a per-base counter can never collide with another base's numbered form
-  const clean = base.replace(/[0-9]/g, '') || 'user';
-  const seen = ctx.localPartCounts.get(clean) ?? 0;
-  ctx.localPartCounts.set(clean, seen + 1);
-  return seen === 0 ? clean : `${clean}${seen + 1}`;
 }
 
 const isoCache = new Map<number, string>();
@@ -59,53 +57,79 @@ function isoSeconds(ms: number): string {
   return iso;
 }
 
-function has(ctx: UserGeneratorContext, index: number, trait: keyof UserTraitRates): boolean {
-  const rate = ctx.traits[trait];
-  if (rate <= 0) return false;
-  return FORCED_TRAIT_BY_INDEX[index] === trait || ctx.prng.chance(rate);
+function uniqueLocalPart(ctx: UserGeneratorContext, base: string): string {
+  // a digit-free base plus a per-base counter can never collide with another base's numbered form
+  const clean = base.replace(/[0-9]/g, '') || 'user';
+  const seen = ctx.localPartCounts.get(clean) ?? 0;
+  ctx.localPartCounts.set(clean, seen + 1);
+  return seen === 0 ? clean : [clean, seen + 1].join(''); // join: a flat string, not a long-lived concat tree
 }
 
-/** One realistic, sometimes awkward, user. Deterministic for a given PRNG state. */
-export function generateUser(ctx: UserGeneratorContext, index: number): UserRecord {
-  const { prng } = ctx;
-  const givenName = prng.pick(GIVEN_NAMES);
-  const surname = prng.pick(SURNAMES);
-  const office = prng.pick(OFFICES);
-  const guest = has(ctx, index, 'guest');
-  const disabled = has(ctx, index, 'disabled');
-  const noMail = has(ctx, index, 'noMail');
-  const withPhoto = has(ctx, index, 'photo');
-  const softDeleted = has(ctx, index, 'softDeleted');
-  const style = prng.int(30);
-  const displayName =
-    style < 3 ? `${surname}, ${givenName}` : style === 3 ? `${givenName} ${surname} (Contractor)` : `${givenName} ${surname}`;
-  const local = uniqueLocalPart(ctx, `${mailSlug(givenName)}.${mailSlug(surname)}`.replace(/^\.|\.$/g, ''));
-  const props: GraphProps = {
-    displayName,
-    givenName,
-    surname,
-    accountEnabled: !disabled,
-    createdDateTime: isoSeconds(ctx.epochMs - prng.int(5 * 365) * 86_400_000),
-    preferredLanguage: office.preferredLanguage,
-    usageLocation: office.usageLocation,
-  };
-  if (guest) {
-    const guestDomain = prng.pick(GUEST_DOMAINS);
-    Object.assign(props, {
-      userType: 'Guest',
-      creationType: 'Invitation',
-      externalUserState: 'Accepted',
-      mail: `${local}@${guestDomain}`,
-      userPrincipalName: `${local}_${guestDomain}#EXT#@${ctx.domain}`,
-      mailNickname: `${local}_${guestDomain}#EXT#`,
-      companyName: 'Fabrikam; Partner',
-    });
-  } else {
-    Object.assign(props, {
+/** The few numbers a generated user's properties are rebuilt from (see materialize). */
+class GeneratedUserProps implements PropsSource {
+  constructor(
+    private readonly ctx: UserGeneratorContext,
+    private readonly index: number,
+    private readonly given: number,
+    private readonly surname: number,
+    private readonly traits: number,
+    private readonly local: string,
+  ) {}
+
+  /** Rebuilt on every read. One object literal per branch: spreading into a literal with many more
+   * properties is a slow path in V8 (~100 µs per user), which would make 999-user pages expensive. */
+  materialize(): GraphProps {
+    const { ctx, index, local } = this;
+    const prng = createPrng(mixSeeds(ctx.seed, index));
+    const givenName = GIVEN_NAMES[this.given];
+    const surname = SURNAMES[this.surname];
+    const office = prng.pick(OFFICES);
+    const style = prng.int(30);
+    const displayName =
+      style < 3
+        ? `${surname}, ${givenName}`
+        : style === 3
+          ? `${givenName} ${surname} (Contractor)`
+          : `${givenName} ${surname}`;
+    const accountEnabled = (this.traits & TRAIT_BITS.disabled) === 0;
+    const createdDateTime = isoSeconds(ctx.epochMs - prng.int(5 * 365) * 86_400_000);
+    if (this.traits & TRAIT_BITS.guest) {
+      const guestDomain = prng.pick(GUEST_DOMAINS);
+      return {
+        displayName,
+        givenName,
+        surname,
+        accountEnabled,
+        createdDateTime,
+        preferredLanguage: office.preferredLanguage,
+        usageLocation: office.usageLocation,
+        userType: 'Guest',
+        creationType: 'Invitation',
+        externalUserState: 'Accepted',
+        mail: `${local}@${guestDomain}`,
+        userPrincipalName: `${local}_${guestDomain}#EXT#@${ctx.domain}`,
+        mailNickname: `${local}_${guestDomain}#EXT#`,
+        companyName: 'Fabrikam; Partner',
+      };
+    }
+    const address = `${local}@${ctx.domain}`;
+    const noMail = (this.traits & TRAIT_BITS.noMail) !== 0;
+    const phones: string[] = [];
+    for (let i = prng.int(3); i > 0; i--)
+      phones.push(office.phonePrefix + prng.int(10000).toString().padStart(4, '0'));
+    return {
+      displayName,
+      givenName,
+      surname,
+      accountEnabled,
+      createdDateTime,
+      preferredLanguage: office.preferredLanguage,
+      usageLocation: office.usageLocation,
       userType: 'Member',
-      userPrincipalName: `${local}@${ctx.domain}`,
+      userPrincipalName: address,
       mailNickname: local,
-      mail: noMail ? null : `${local}@${ctx.domain}`,
+      mail: noMail ? null : address,
+      proxyAddresses: noMail ? [] : [`SMTP:${address}`],
       jobTitle: prng.pick(JOB_TITLES),
       department: prng.pick(DEPARTMENTS),
       companyName: prng.pick(COMPANY_NAMES),
@@ -117,20 +141,42 @@ export function generateUser(ctx: UserGeneratorContext, index: number): UserReco
       country: office.country,
       employeeId: prng.chance(0.9) ? `E${String(10000 + index).padStart(6, '0')}` : null,
       employeeType: prng.chance(0.1) ? 'Contractor' : 'Employee',
-      businessPhones: Array.from({ length: prng.int(3) }, () => office.phonePrefix + prng.int(10000).toString().padStart(4, '0')),
+      businessPhones: phones,
       mobilePhone: prng.chance(0.7) ? `+1 206 555 ${prng.int(10000).toString().padStart(4, '0')}` : null,
       onPremisesExtensionAttributes: extensionAttributes(prng, local, index),
-    });
-    if (noMail) props.proxyAddresses = [];
-    else props.proxyAddresses = [`SMTP:${local}@${ctx.domain}`];
+    };
   }
-  return {
-    id: prng.uuid(),
-    props,
-    deletedDateTime: softDeleted ? isoSeconds(ctx.epochMs - 86_400_000) : null,
-    photo: withPhoto ? lazyPngPhoto([prng.int(256), prng.int(256), prng.int(256)]) : null,
-    changedAt: 0,
-  };
+}
+
+function rollTraits(ctx: UserGeneratorContext, index: number): number {
+  let bits = 0;
+  for (const trait of ['guest', 'disabled', 'noMail', 'photo', 'softDeleted'] as const) {
+    const rate = ctx.traits[trait];
+    if (rate > 0 && (FORCED_TRAIT_BY_INDEX[index] === trait || ctx.prng.chance(rate)))
+      bits |= TRAIT_BITS[trait];
+  }
+  return bits;
+}
+
+/** One realistic, sometimes awkward, user. Deterministic for a given context state and index. */
+export function generateUser(ctx: UserGeneratorContext, index: number): UserRecord {
+  const { prng } = ctx;
+  const given = prng.int(GIVEN_NAMES.length);
+  const surname = prng.int(SURNAMES.length);
+  const traits = rollTraits(ctx, index);
+  const base = `${mailSlug(GIVEN_NAMES[given])}.${mailSlug(SURNAMES[surname])}`.replace(/^\.|\.$/g, '');
+  const local = uniqueLocalPart(ctx, base);
+  const user = new UserRecord(prng.uuid(), new GeneratedUserProps(ctx, index, given, surname, traits, local));
+  if (traits & TRAIT_BITS.photo) {
+    const rgb: [number, number, number] = [prng.int(256), prng.int(256), prng.int(256)];
+    // some PNG, some JPEG: stored photos must not assume one format
+    user.photo =
+      rgb[0] % 2 === 0
+        ? lazyPhoto('image/png', () => makePngPhoto(rgb))
+        : lazyPhoto('image/jpeg', () => makeJpegPhoto(rgb[1]));
+  }
+  if (traits & TRAIT_BITS.softDeleted) user.deletedDateTime = isoSeconds(ctx.epochMs - 86_400_000);
+  return user;
 }
 
 /** Sparse extension attributes: a cost centre, a LinkedIn URL, a headshot URL, some awkward free text. */

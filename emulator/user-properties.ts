@@ -72,7 +72,9 @@ export function emptyUserValue(name: string): unknown {
 }
 
 /** Graph always returns all 15 extension attributes, null where unset; the emulator stores them sparsely. */
-export function fullExtensionAttributes(sparse: Record<string, string | null>): Record<string, string | null> {
+export function fullExtensionAttributes(
+  sparse: Record<string, string | null>,
+): Record<string, string | null> {
   const full: Record<string, string | null> = {};
   for (const name of EXTENSION_ATTRIBUTE_NAMES) full[name] = sparse[name] ?? null;
   return full;

@@ -1,0 +1,58 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+export async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new Error('request body too large');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Parses a JSON body; undefined when empty, and a SyntaxError bubbles up for the caller to answer 400. */
+export async function readJson(req: IncomingMessage): Promise<unknown> {
+  const raw = await readBody(req);
+  return raw.length === 0 ? undefined : JSON.parse(raw.toString('utf8'));
+}
+
+export function send(
+  res: ServerResponse,
+  status: number,
+  headers: Record<string, string>,
+  body: unknown,
+): void {
+  const payload =
+    body === undefined
+      ? ''
+      : Buffer.isBuffer(body)
+        ? body
+        : typeof body === 'string'
+          ? body
+          : JSON.stringify(body);
+  const allHeaders: Record<string, string | number> = {
+    ...headers,
+    'Content-Length': Buffer.byteLength(payload),
+  };
+  if (
+    body !== undefined &&
+    !Buffer.isBuffer(body) &&
+    !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')
+  ) {
+    allHeaders['Content-Type'] = 'application/json';
+  }
+  res.writeHead(status, allHeaders);
+  res.end(payload);
+}
+
+export function headerMap(req: IncomingMessage): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(req.headers))
+    out[name] = Array.isArray(value) ? value.join(', ') : value;
+  return out;
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

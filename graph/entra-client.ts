@@ -1,0 +1,83 @@
+import { testConnection } from './connection-test';
+import { createDeltaReads } from './delta-reads';
+import { createGraphHttp } from './graph-http';
+import { createGroupReads } from './group-reads';
+import { createTokenProvider } from './token-provider';
+import type {
+  ConnectionTestResult,
+  EntraClientOptions,
+  EntraConnection,
+  GraphGroup,
+  GraphUser,
+  Page,
+} from './types';
+import { createUserReads } from './user-reads';
+import { getUsersByIds } from './users-batch';
+
+export type {
+  ConnectionTestResult,
+  EntraClientOptions,
+  EntraConnection,
+  GraphGroup,
+  GraphUser,
+  Page,
+} from './types';
+
+/** Everything the sync needs from Microsoft Entra ID; every failure is an EntraError (see errors.ts). */
+export interface EntraClient {
+  getGroup(groupId: string): Promise<GraphGroup>;
+  /** one page of users among a group's members (transitive when asked), $select'ed, $top=999. Pass nextLink to continue. */
+  listGroupUsers(args: {
+    groupId: string;
+    transitive: boolean;
+    select: string[];
+    nextLink?: string | null;
+  }): Promise<Page<GraphUser>>;
+  /** null when the user does not exist (404) */
+  getUser(userId: string, select: string[]): Promise<GraphUser | null>;
+  /** $batch of ≤20 per request; null = not found */
+  getUsersByIds(ids: string[], select: string[]): Promise<Map<string, GraphUser | null>>;
+  getPhoto(userId: string): Promise<{ contentType: string; data: Buffer } | null>;
+  searchUsers(args: { search?: string; top?: number; nextLink?: string | null }): Promise<Page<GraphUser>>;
+  searchGroups(args: { search?: string; top?: number; nextLink?: string | null }): Promise<Page<GraphGroup>>;
+  /** groups/delta filtered to one group: membership changes. link null = initial round. */
+  groupMembersDelta(args: {
+    groupId: string;
+    link?: string | null;
+  }): Promise<{ added: string[]; removed: string[]; nextLink: string | null; deltaLink: string | null }>;
+  /** users/delta: changed users ($select'ed), deleted ones flagged by @removed. */
+  usersDelta(args: {
+    select: string[];
+    link?: string | null;
+  }): Promise<{ users: GraphUser[]; removed: string[]; nextLink: string | null; deltaLink: string | null }>;
+  testConnection(): Promise<ConnectionTestResult>;
+}
+
+/**
+ * The production Entra client: MSAL client credentials (tokens cached per connection) and the
+ * Microsoft Graph JS client with our throttling middleware. Cheap to create per activity call:
+ * the MSAL application and its token cache are shared per connection.
+ */
+export function createEntraClient(conn: EntraConnection, opts: EntraClientOptions = {}): EntraClient {
+  const tokens = createTokenProvider(conn);
+  const http = createGraphHttp(conn, tokens, opts);
+  const groups = createGroupReads(http, conn.tenantId);
+  const users = createUserReads(http);
+  const delta = createDeltaReads(http, conn.tenantId);
+  const batchPolicy = {
+    maxThrottleRetries: opts.maxThrottleRetries ?? 5,
+    maxRetryWaitMs: opts.maxRetryWaitMs ?? 60_000,
+  };
+  return {
+    getGroup: groups.getGroup,
+    listGroupUsers: groups.listGroupUsers,
+    searchGroups: groups.searchGroups,
+    getUser: users.getUser,
+    getPhoto: users.getPhoto,
+    searchUsers: users.searchUsers,
+    getUsersByIds: (ids, select) => getUsersByIds(http, ids, select, batchPolicy),
+    groupMembersDelta: delta.groupMembersDelta,
+    usersDelta: delta.usersDelta,
+    testConnection: () => testConnection(conn, tokens, http),
+  };
+}

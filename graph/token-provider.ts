@@ -1,0 +1,73 @@
+import { EntraError } from './errors';
+import { authorityUrl, confidentialClientFor, trimSlash } from './msal-app-cache';
+import { classifyMsalError, safeHost, unknownTenant } from './msal-errors';
+import { classifyTransportFailure } from './network-errors';
+import type { EntraConnection } from './types';
+
+export interface TokenProvider {
+  /** an app-only Graph token from MSAL's cache, or a fresh one near expiry (or when forced) */
+  getToken(opts?: { forceRefresh?: boolean }): Promise<string>;
+}
+
+/** Client-credentials tokens for `{graphBaseUrl}/.default`, via MSAL, with failures classified. */
+export function createTokenProvider(conn: EntraConnection): TokenProvider {
+  const scopes = [`${trimSlash(conn.graphBaseUrl)}/.default`];
+  return {
+    async getToken(opts = {}) {
+      let result;
+      try {
+        result = await confidentialClientFor(conn).acquireTokenByClientCredential({
+          scopes,
+          skipCache: opts.forceRefresh === true,
+        });
+      } catch (err) {
+        const classified = classifyMsalError(err, conn);
+        if (
+          classified.graphCode === 'openid_config_error' ||
+          classified.graphCode === 'endpoints_resolution_error'
+        ) {
+          throw await explainDiscoveryFailure(conn, classified);
+        }
+        throw classified;
+      }
+      if (!result?.accessToken)
+        throw new EntraError(
+          'invalid_credentials',
+          `Entra ID returned no access token for app ${conn.clientId}.`,
+        );
+      return result.accessToken;
+    },
+  };
+}
+
+/**
+ * MSAL reports a failed OpenID discovery without saying why. Fetch the document ourselves: an
+ * AADSTS90002 body means the tenant does not exist; a transport error is retryable; a 5xx too.
+ */
+async function explainDiscoveryFailure(conn: EntraConnection, fallback: EntraError): Promise<EntraError> {
+  const url = `${authorityUrl(conn)}/v2.0/.well-known/openid-configuration`;
+  let response: Response;
+  try {
+    response = await fetch(url, { signal: AbortSignal.timeout(15_000) });
+  } catch (err) {
+    return classifyTransportFailure(safeHost(conn.authorityHost), err, 'Entra ID sign-in');
+  }
+  const body = (await response.json().catch(() => null)) as { error_codes?: number[] } | null;
+  if (body?.error_codes?.includes(90002) || body?.error_codes?.includes(900023))
+    return unknownTenant(conn, { cause: fallback });
+  if (response.status >= 500) {
+    return new EntraError(
+      'graph_unavailable',
+      `Entra ID sign-in at ${safeHost(conn.authorityHost)} is unavailable (HTTP ${response.status}).`,
+      { status: response.status, cause: fallback },
+    );
+  }
+  if (!response.ok) {
+    return new EntraError(
+      'bad_request',
+      `${url} answered HTTP ${response.status}: check the connection's authority host and tenant id.`,
+      { status: response.status, cause: fallback },
+    );
+  }
+  return fallback;
+}
