@@ -24,9 +24,25 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: nodeBuiltins.map((name) => ({ name, message: 'workflow code must stay deterministic: do I/O in an activity' })),
+          paths: nodeBuiltins.map((name) => ({
+            name,
+            message: 'workflow code must stay deterministic: do I/O in an activity',
+          })),
           patterns: [
-            { group: ['../activities/*', '../db/*', '../graph/*', '../api/*', 'pg', 'kysely', '@temporalio/client', '@temporalio/worker'], message: 'workflow code may import only types from these (use `import type`)', allowTypeImports: true },
+            {
+              group: [
+                '../activities/*',
+                '../db/*',
+                '../graph/*',
+                '../api/*',
+                'pg',
+                'kysely',
+                '@temporalio/client',
+                '@temporalio/worker',
+              ],
+              message: 'workflow code may import only types from these (use `import type`)',
+              allowTypeImports: true,
+            },
           ],
         },
       ],

@@ -11,6 +11,7 @@ export interface CaseResult {
   historyEvents: number;
   workerPeakRssMb: number;
   cardVersionsWritten: number;
+  activitySeconds: Record<string, number>;
   counts: unknown;
 }
 

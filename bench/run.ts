@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import type { temporal } from '@temporalio/proto';
 import { encryptSecret } from '../config/secret-box';
 import { PROJECT_DIR } from '../scripts/local-services';
 import { DEFAULT_CARD_TEMPLATE, DEFAULT_FIELD_SETTINGS, DEFAULT_SYNC_OPTIONS } from '../sync/fields';
@@ -46,7 +47,12 @@ async function main(): Promise<void> {
   console.log(renderTable(report));
 }
 
-async function benchGroupSize(stack: BenchStack, members: number, latencyMs: number, log: (l: string) => void) {
+async function benchGroupSize(
+  stack: BenchStack,
+  members: number,
+  latencyMs: number,
+  log: (l: string) => void,
+) {
   log(`creating an emulated tenant with a ${members}-member group`);
   const info = stack.emulator.tenants.create({
     seed: members,
@@ -62,7 +68,10 @@ async function benchGroupSize(stack: BenchStack, members: number, latencyMs: num
   const results: CaseResult[] = [];
   const run = async (name: string, full: boolean) => {
     const result = await runSync(stack, { workspaceId, groupId, full, name, members, latencyMs });
-    log(`${name}: ${result.wallSeconds.toFixed(1)} s, ${result.graphRequests} Graph requests, ${result.cardVersionsWritten} card versions`);
+    log(
+      `${name}: ${result.wallSeconds.toFixed(1)} s, ${result.graphRequests} Graph requests, ${result.cardVersionsWritten} card versions, ${result.sqlStatements} SQL statements`,
+    );
+    log(`  activities (s): ${JSON.stringify(result.activitySeconds)}`);
     results.push(result);
   };
   await run('cold full sync', true);
@@ -75,13 +84,27 @@ async function benchGroupSize(stack: BenchStack, members: number, latencyMs: num
   return results;
 }
 
-async function seedWorkspace(stack: BenchStack, info: { tenantId: string; clientId: string; clientSecret: string }, entraGroupId: string) {
+async function seedWorkspace(
+  stack: BenchStack,
+  info: { tenantId: string; clientId: string; clientSecret: string },
+  entraGroupId: string,
+) {
   const { db } = stack;
-  const workspace = await db.insertInto('workspaces').values({ name: 'bench' }).returning('id').executeTakeFirstOrThrow();
+  const workspace = await db
+    .insertInto('workspaces')
+    .values({ name: 'bench' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   // Photos are one Graph request per person; the bench measures member paging, as its floor does.
   await db
     .insertInto('fieldSettings')
-    .values(DEFAULT_FIELD_SETTINGS.map((s) => ({ workspaceId: workspace.id, ...s, sync: s.field === 'photo' ? false : s.sync })))
+    .values(
+      DEFAULT_FIELD_SETTINGS.map((s) => ({
+        workspaceId: workspace.id,
+        ...s,
+        sync: s.field === 'photo' ? false : s.sync,
+      })),
+    )
     .execute();
   await db
     .insertInto('entraConnections')
@@ -100,7 +123,10 @@ async function seedWorkspace(stack: BenchStack, info: { tenantId: string; client
       workspaceId: workspace.id,
       entraGroupId,
       name: 'bench',
-      syncOptions: JSON.stringify({ ...DEFAULT_SYNC_OPTIONS, deletionThreshold: { maxCount: null, maxPercent: 5 } }),
+      syncOptions: JSON.stringify({
+        ...DEFAULT_SYNC_OPTIONS,
+        deletionThreshold: { maxCount: null, maxPercent: 5 },
+      }),
       cardTemplate: JSON.stringify(DEFAULT_CARD_TEMPLATE),
     })
     .returning('id')
@@ -110,7 +136,14 @@ async function seedWorkspace(stack: BenchStack, info: { tenantId: string; client
 
 async function runSync(
   stack: BenchStack,
-  args: { workspaceId: string; groupId: string; full: boolean; name: string; members: number; latencyMs: number },
+  args: {
+    workspaceId: string;
+    groupId: string;
+    full: boolean;
+    name: string;
+    members: number;
+    latencyMs: number;
+  },
 ): Promise<CaseResult> {
   const { db, client, emulator } = stack;
   const tenantCounters = () => {
@@ -120,7 +153,13 @@ async function runSync(
   const workflowId = groupSyncWorkflowId(args.groupId);
   const run = await db
     .insertInto('syncRuns')
-    .values({ workspaceId: args.workspaceId, kind: 'group', trigger: 'api', groupId: args.groupId, workflowId })
+    .values({
+      workspaceId: args.workspaceId,
+      kind: 'group',
+      trigger: 'api',
+      groupId: args.groupId,
+      workflowId,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   const versionsBefore = await countCardVersions(stack);
@@ -131,19 +170,35 @@ async function runSync(
   const handle = await client.workflow.start('groupSyncWorkflow', {
     taskQueue: BENCH_TASK_QUEUE,
     workflowId,
-    args: [{ workspaceId: args.workspaceId, groupId: args.groupId, syncRunId: run.id, trigger: 'api', full: args.full }],
+    args: [
+      {
+        workspaceId: args.workspaceId,
+        groupId: args.groupId,
+        syncRunId: run.id,
+        trigger: 'api',
+        full: args.full,
+      },
+    ],
   });
   await handle.result();
   const wallSeconds = (performance.now() - started) / 1000;
   const sqlStatements = await stack.sqlCalls();
   if (process.env.BENCH_TOP_SQL) {
     for (const top of await stack.topStatements(Number(process.env.BENCH_TOP_SQL) || 8)) {
-      console.error(`  ${String(top.calls).padStart(7)} calls ${String(top.ms).padStart(6)} ms  ${top.query}`);
+      console.error(
+        `  ${String(top.calls).padStart(7)} calls ${String(top.ms).padStart(6)} ms  ${top.query}`,
+      );
     }
   }
   const history = await handle.fetchHistory();
-  const record = await db.selectFrom('syncRuns').selectAll().where('id', '=', run.id).executeTakeFirstOrThrow();
-  if (record.status !== 'completed') throw new Error(`${args.name}: run ended ${record.status}: ${JSON.stringify(record.error)}`);
+  const activitySeconds = activityDurations(history.events ?? []);
+  const record = await db
+    .selectFrom('syncRuns')
+    .selectAll()
+    .where('id', '=', run.id)
+    .executeTakeFirstOrThrow();
+  if (record.status !== 'completed')
+    throw new Error(`${args.name}: run ended ${record.status}: ${JSON.stringify(record.error)}`);
   const floorSeconds = (Math.ceil(args.members / 999) * args.latencyMs) / 1000;
   return {
     case: args.name,
@@ -158,8 +213,31 @@ async function runSync(
     historyEvents: history.events?.length ?? 0,
     workerPeakRssMb: stack.workerPeakRss() / 1024 / 1024,
     cardVersionsWritten: (await countCardVersions(stack)) - versionsBefore,
+    activitySeconds,
     counts: record.counts,
   };
+}
+
+/** Seconds per activity type, from scheduled to completed, out of the run's own history. */
+function activityDurations(events: temporal.api.history.v1.IHistoryEvent[]): Record<string, number> {
+  const scheduled = new Map<string, { type: string; at: number }>();
+  const out: Record<string, number> = {};
+  const seconds = (t: temporal.api.history.v1.IHistoryEvent['eventTime']) =>
+    Number(t?.seconds ?? 0) + (t?.nanos ?? 0) / 1e9;
+  for (const e of events) {
+    if (e.activityTaskScheduledEventAttributes) {
+      scheduled.set(String(e.eventId), {
+        type: e.activityTaskScheduledEventAttributes.activityType?.name ?? '?',
+        at: seconds(e.eventTime),
+      });
+    }
+    const done = e.activityTaskCompletedEventAttributes;
+    if (done) {
+      const start = scheduled.get(String(done.scheduledEventId));
+      if (start) out[start.type] = +((out[start.type] ?? 0) + seconds(e.eventTime) - start.at).toFixed(2);
+    }
+  }
+  return out;
 }
 
 async function countCardVersions(stack: BenchStack): Promise<number> {

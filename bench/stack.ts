@@ -44,7 +44,7 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
   const pg = await startEmbeddedPostgres({
     dataDir: path.join(tmp, 'postgres'),
     port: 0,
-    extraFlags: ['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.track=all'],
+    extraFlags: ['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.track=top'],
   });
   stops.push(() => pg.stop());
   const cliPath = await findTemporalCli({ projectDir: PROJECT_DIR, log });

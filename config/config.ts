@@ -22,11 +22,14 @@ export interface Config {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const production = env.NODE_ENV === 'production';
   if (production && !env.ENCRYPTION_KEY) {
-    throw new Error('ENCRYPTION_KEY is required in production (32 bytes, base64 or hex): stored Entra secrets are encrypted with it');
+    throw new Error(
+      'ENCRYPTION_KEY is required in production (32 bytes, base64 or hex): stored Entra secrets are encrypted with it',
+    );
   }
   if (production && !env.ADMIN_TOKEN) throw new Error('ADMIN_TOKEN is required in production');
   const port = Number(env.PORT ?? 3000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT=${env.PORT} is not a port number`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`PORT=${env.PORT} is not a port number`);
   return {
     production,
     databaseUrl: env.DATABASE_URL || null,

@@ -31,7 +31,9 @@ const PASSWORD = 'postgres';
  * so the package runs it as the OS user `postgres` (created when missing); the data folder's
  * parents must therefore be traversable by that user.
  */
-export async function startEmbeddedPostgres(opts: StartEmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> {
+export async function startEmbeddedPostgres(
+  opts: StartEmbeddedPostgresOptions,
+): Promise<EmbeddedPostgresHandle> {
   const dataDir = path.resolve(opts.dataDir);
   const port = opts.port || (await freePort());
   const database = opts.database ?? 'entra_card_sync';
@@ -46,14 +48,28 @@ export async function startEmbeddedPostgres(opts: StartEmbeddedPostgresOptions):
     createPostgresUser: true,
     initdbFlags: ['--encoding=UTF8'],
     // No unix socket: the default socket folder may not exist or be writable on this machine.
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200', ...(opts.extraFlags ?? [])],
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'max_connections=200',
+      ...(opts.extraFlags ?? []),
+    ],
     onLog: opts.onLog ?? (() => {}),
     onError: (err) => opts.onLog?.(String(err)),
   });
   // initialise() fails on a folder that already holds a cluster: only the first start runs initdb.
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) await server.initialise();
   await server.start();
-  const admin = new pg.Client({ host: '127.0.0.1', port, user: USER, password: PASSWORD, database: 'postgres' });
+  const admin = new pg.Client({
+    host: '127.0.0.1',
+    port,
+    user: USER,
+    password: PASSWORD,
+    database: 'postgres',
+  });
   await admin.connect();
   try {
     const found = await admin.query('select 1 from pg_database where datname = $1', [database]);
@@ -90,7 +106,9 @@ export async function freePort(): Promise<number> {
     srv.on('error', reject);
     srv.listen(0, '127.0.0.1', () => {
       const address = srv.address();
-      srv.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      srv.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }

@@ -5,7 +5,8 @@ import { migrateToLatest } from './migrate';
 /** `npm run migrate`: applies pending migrations to DATABASE_URL. */
 async function main(): Promise<void> {
   const config = loadConfig();
-  if (!config.databaseUrl) throw new Error('DATABASE_URL is not set (run `npm run services` to start a local Postgres)');
+  if (!config.databaseUrl)
+    throw new Error('DATABASE_URL is not set (run `npm run services` to start a local Postgres)');
   const db = createDatabase({ url: config.databaseUrl, max: 2 });
   try {
     const applied = await migrateToLatest(db);

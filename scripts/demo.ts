@@ -6,7 +6,13 @@ import type { Db } from '../db/database';
 import { insertApiKey } from '../db/repositories/api-keys';
 import { createWorkspace } from '../db/repositories/workspaces';
 import { generateApiKey, hashApiKey } from '../api/http/api-keys';
-import { createDemoTenant, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_GROUP_IDS, DEMO_TENANT_ID } from '../emulator/demo-tenant';
+import {
+  createDemoTenant,
+  DEMO_CLIENT_ID,
+  DEMO_CLIENT_SECRET,
+  DEMO_GROUP_IDS,
+  DEMO_TENANT_ID,
+} from '../emulator/demo-tenant';
 import { startEmulator } from '../emulator/server';
 import { DEFAULT_CARD_TEMPLATE, DEFAULT_FIELD_SETTINGS, DEFAULT_SYNC_OPTIONS } from '../sync/fields';
 import { isFree } from './local-services';
@@ -28,10 +34,19 @@ const DEMO_WORKSPACE = 'Demo workspace (Graph emulator)';
  * wires a demo workspace to it (connection, linked groups, an API key kept in .data/ so every start
  * prints the same one). Returns null when a real connection exists or DEMO=off.
  */
-export async function startDemo(args: { db: Db; config: Config; dataDir: string; log: (l: string) => void }): Promise<DemoHandle | null> {
+export async function startDemo(args: {
+  db: Db;
+  config: Config;
+  dataDir: string;
+  log: (l: string) => void;
+}): Promise<DemoHandle | null> {
   const { db, config, dataDir, log } = args;
   if (process.env.DEMO === 'off') return null;
-  const real = await db.selectFrom('entraConnections').select('workspaceId').where('tenantId', '!=', DEMO_TENANT_ID).executeTakeFirst();
+  const real = await db
+    .selectFrom('entraConnections')
+    .select('workspaceId')
+    .where('tenantId', '!=', DEMO_TENANT_ID)
+    .executeTakeFirst();
   if (real) return null;
 
   const port = (await isFree(8443)) ? 8443 : 0;
@@ -41,7 +56,11 @@ export async function startDemo(args: { db: Db; config: Config; dataDir: string;
 
   const keyFile = path.join(dataDir, 'demo-api-key');
   let apiKey = existsSync(keyFile) ? readFileSync(keyFile, 'utf8').trim() : null;
-  const existing = await db.selectFrom('entraConnections').select('workspaceId').where('tenantId', '=', DEMO_TENANT_ID).executeTakeFirst();
+  const existing = await db
+    .selectFrom('entraConnections')
+    .select('workspaceId')
+    .where('tenantId', '=', DEMO_TENANT_ID)
+    .executeTakeFirst();
   let workspaceId = existing?.workspaceId;
   if (!workspaceId) {
     const key = generateApiKey();
@@ -85,7 +104,10 @@ export async function startDemo(args: { db: Db; config: Config; dataDir: string;
         name: group.displayName ?? group.id,
         description: group.description,
         syncOptions: JSON.stringify({ ...DEFAULT_SYNC_OPTIONS, includeNestedGroups: nested }),
-        cardTemplate: JSON.stringify({ ...DEFAULT_CARD_TEMPLATE, company: { companyName: 'Contoso Demo', website: 'https://contoso.example' } }),
+        cardTemplate: JSON.stringify({
+          ...DEFAULT_CARD_TEMPLATE,
+          company: { companyName: 'Contoso Demo', website: 'https://contoso.example' },
+        }),
       })
       .onConflict((oc) => oc.columns(['workspaceId', 'entraGroupId']).doNothing())
       .execute();

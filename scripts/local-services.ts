@@ -21,7 +21,10 @@ export interface LocalServices {
  * Postgres and Temporal as the config asks: the given URLs, else an embedded Postgres in
  * `<dataDir>/postgres` and a Temporal dev server persisting to `<dataDir>/temporal.db`.
  */
-export async function startLocalServices(config: Config, log: (line: string) => void): Promise<LocalServices> {
+export async function startLocalServices(
+  config: Config,
+  log: (line: string) => void,
+): Promise<LocalServices> {
   const dataDir = path.resolve(PROJECT_DIR, config.dataDir);
   const stops: Array<() => Promise<void>> = [];
   const started: string[] = [];

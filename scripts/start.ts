@@ -72,7 +72,9 @@ async function main(): Promise<void> {
     if (demo) {
       console.log(`  Demo API key    ${demo.apiKey}`);
       console.log(`  Graph emulator  ${demo.emulatorUrl} (demo directory: ${demo.summary})`);
-      console.log(`\n  try: curl -s -X POST -H "Authorization: Bearer ${demo.apiKey}" ${apiUrl}/v1/groups/${demo.groupId}/sync`);
+      console.log(
+        `\n  try: curl -s -X POST -H "Authorization: Bearer ${demo.apiKey}" ${apiUrl}/v1/groups/${demo.groupId}/sync`,
+      );
     }
     console.log('\n  Ctrl-C stops everything; data stays in .data/ for the next start.\n');
   } catch (err) {

@@ -39,7 +39,8 @@ export async function findTemporalCli(opts: FindTemporalCliOptions): Promise<str
   const local = path.join(opts.projectDir, '.tools', 'bin', 'temporal');
   if (existsSync(local)) return local;
   if (existsSync(sharedCliPath(env))) return sharedCliPath(env);
-  if (opts.build === false) throw new Error('Temporal CLI not found: set TEMPORAL_CLI or put `temporal` on PATH');
+  if (opts.build === false)
+    throw new Error('Temporal CLI not found: set TEMPORAL_CLI or put `temporal` on PATH');
   log(`building the Temporal CLI with Go (${TEMPORAL_CLI_MODULE}); this takes a few minutes once`);
   try {
     await run('go', ['install', TEMPORAL_CLI_MODULE], {

@@ -21,7 +21,17 @@ describe('docker-compose.yml', () => {
     const read = [...configSource.matchAll(/env\.([A-Z_]+)/g)].map((m) => m[1]);
     for (const name of ['api', 'worker']) {
       const env = compose.services[name].environment ?? {};
-      for (const variable of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TASK_QUEUE', 'PORT', 'ADMIN_TOKEN', 'ENCRYPTION_KEY', 'TEMPORAL_UI_URL', 'NODE_EXTRA_CA_CERTS']) {
+      for (const variable of [
+        'DATABASE_URL',
+        'TEMPORAL_ADDRESS',
+        'TEMPORAL_NAMESPACE',
+        'TASK_QUEUE',
+        'PORT',
+        'ADMIN_TOKEN',
+        'ENCRYPTION_KEY',
+        'TEMPORAL_UI_URL',
+        'NODE_EXTRA_CA_CERTS',
+      ]) {
         expect(env, `${name} lacks ${variable}`).toHaveProperty(variable);
         if (variable !== 'NODE_EXTRA_CA_CERTS') expect(read).toContain(variable);
       }

@@ -32,7 +32,9 @@ describe('the test stack', () => {
   });
 
   it('when the dev server started, then our search attributes are registered', async () => {
-    const response = await temporal.client.connection.operatorService.listSearchAttributes({ namespace: 'default' });
+    const response = await temporal.client.connection.operatorService.listSearchAttributes({
+      namespace: 'default',
+    });
     expect(Object.keys(response.customAttributes ?? {})).toEqual(
       expect.arrayContaining(['WorkspaceId', 'GroupId', 'SyncKind', 'SyncTrigger']),
     );

@@ -12,7 +12,12 @@ export interface CreateWorkerOptions {
   maxConcurrentActivityTaskExecutions?: number;
 }
 
-export const WORKFLOWS_PATH = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'workflows', 'index.ts');
+export const WORKFLOWS_PATH = path.join(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  'workflows',
+  'index.ts',
+);
 
 /** Registers our workflows and the given activities on the task queue; the caller runs it. */
 export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {

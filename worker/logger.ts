@@ -7,9 +7,9 @@ import pino from 'pino';
  */
 export function createWorkerLogger(level: string): pino.Logger {
   const logger = pino({ level, base: { service: 'worker' } });
-  const temporalLevel = (['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'].includes(level.toUpperCase())
-    ? level.toUpperCase()
-    : 'INFO') as LogLevel;
+  const temporalLevel = (
+    ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'].includes(level.toUpperCase()) ? level.toUpperCase() : 'INFO'
+  ) as LogLevel;
   Runtime.install({
     logger: new DefaultLogger(temporalLevel, (entry) => {
       const method = entry.level.toLowerCase() as 'trace' | 'debug' | 'info' | 'warn' | 'error';

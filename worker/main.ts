@@ -12,7 +12,9 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const log = createWorkerLogger(config.logLevel);
   if (!config.databaseUrl || !config.temporalAddress) {
-    throw new Error('DATABASE_URL and TEMPORAL_ADDRESS must be set (or run `npm start`, which starts everything)');
+    throw new Error(
+      'DATABASE_URL and TEMPORAL_ADDRESS must be set (or run `npm start`, which starts everything)',
+    );
   }
   const db = createDatabase({ url: config.databaseUrl, max: 12, application: 'entra-card-sync-worker' });
   await migrateToLatest(db);
@@ -21,7 +23,11 @@ async function main(): Promise<void> {
     connection,
     namespace: config.temporalNamespace,
     taskQueue: config.taskQueue,
-    activities: createActivities({ db, encryptionKey: config.encryptionKey, entraClientFor: createEntraClient }),
+    activities: createActivities({
+      db,
+      encryptionKey: config.encryptionKey,
+      entraClientFor: createEntraClient,
+    }),
   });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {

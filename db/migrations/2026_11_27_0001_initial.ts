@@ -95,7 +95,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create unique index recipients_workspace_entra_user on recipients (workspace_id, entra_user_id) where entra_user_id is not null`.execute(
     db,
   );
-  await sql`create unique index recipients_workspace_email on recipients (workspace_id, lower(email))`.execute(db);
+  await sql`create unique index recipients_workspace_email on recipients (workspace_id, lower(email))`.execute(
+    db,
+  );
   await sql`create index recipients_workspace_id_page on recipients (workspace_id, id)`.execute(db);
 
   await db.schema
@@ -114,7 +116,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addPrimaryKeyConstraint('group_memberships_pk', ['group_id', 'recipient_id'])
     .execute();
-  await db.schema.createIndex('group_memberships_recipient').on('group_memberships').column('recipient_id').execute();
+  await db.schema
+    .createIndex('group_memberships_recipient')
+    .on('group_memberships')
+    .column('recipient_id')
+    .execute();
 
   await db.schema
     .createTable('cards')
@@ -158,7 +164,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('delivered_at', 'timestamptz')
     .addUniqueConstraint('card_events_card_version_unique', ['card_id', 'version'])
-    .addCheckConstraint('card_events_type_check', sql`type in ('card.created', 'card.updated', 'card.deactivated')`)
+    .addCheckConstraint(
+      'card_events_type_check',
+      sql`type in ('card.created', 'card.updated', 'card.deactivated')`,
+    )
     .execute();
 
   await db.schema
@@ -187,8 +196,16 @@ export async function up(db: Kysely<any>): Promise<void> {
       sql`status in ('running', 'waiting_approval', 'completed', 'failed', 'canceled')`,
     )
     .execute();
-  await db.schema.createIndex('sync_runs_workspace_page').on('sync_runs').columns(['workspace_id', 'started_at', 'id']).execute();
-  await db.schema.createIndex('sync_runs_group').on('sync_runs').columns(['group_id', 'started_at']).execute();
+  await db.schema
+    .createIndex('sync_runs_workspace_page')
+    .on('sync_runs')
+    .columns(['workspace_id', 'started_at', 'id'])
+    .execute();
+  await db.schema
+    .createIndex('sync_runs_group')
+    .on('sync_runs')
+    .columns(['group_id', 'started_at'])
+    .execute();
 
   // Members of one run, staged page by page so member lists never travel through workflow history.
   await db.schema
@@ -217,8 +234,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('source', 'text', (c) => c.notNull())
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
-  await db.schema.createIndex('recipient_changes_run').on('recipient_changes').columns(['sync_run_id', 'id']).execute();
-  await db.schema.createIndex('recipient_changes_recipient').on('recipient_changes').columns(['recipient_id', 'id']).execute();
+  await db.schema
+    .createIndex('recipient_changes_run')
+    .on('recipient_changes')
+    .columns(['sync_run_id', 'id'])
+    .execute();
+  await db.schema
+    .createIndex('recipient_changes_recipient')
+    .on('recipient_changes')
+    .columns(['recipient_id', 'id'])
+    .execute();
 
   await db.schema
     .createTable('schedules')

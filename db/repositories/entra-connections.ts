@@ -3,8 +3,16 @@ import { decryptSecret } from '../../config/secret-box';
 import type { Db } from '../database';
 
 /** The workspace's Entra connection with its secret decrypted, or null when none is set. */
-export async function loadEntraConnection(db: Db, workspaceId: string, key: Buffer): Promise<EntraConnection | null> {
-  const row = await db.selectFrom('entraConnections').selectAll().where('workspaceId', '=', workspaceId).executeTakeFirst();
+export async function loadEntraConnection(
+  db: Db,
+  workspaceId: string,
+  key: Buffer,
+): Promise<EntraConnection | null> {
+  const row = await db
+    .selectFrom('entraConnections')
+    .selectAll()
+    .where('workspaceId', '=', workspaceId)
+    .executeTakeFirst();
   if (!row) return null;
   return {
     tenantId: row.tenantId,

@@ -35,7 +35,10 @@ export interface RunningTestWorker {
 }
 
 /** Runs a real worker with the bundled workflows on a unique task queue. */
-export async function startTestWorker(opts: { activities: object; taskQueue?: string }): Promise<RunningTestWorker> {
+export async function startTestWorker(opts: {
+  activities: object;
+  taskQueue?: string;
+}): Promise<RunningTestWorker> {
   quietTemporalRuntime();
   const taskQueue = opts.taskQueue ?? `test-${randomUUID()}`;
   const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
