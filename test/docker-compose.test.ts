@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import yaml from 'js-yaml';
+import { load as parseYaml } from 'js-yaml';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const compose = yaml.load(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8')) as {
+const compose = parseYaml(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8')) as {
   services: Record<string, { environment?: Record<string, string>; command?: string[]; build?: string }>;
 };
 

@@ -1,5 +1,4 @@
-import { bundleWorkflowCode } from '@temporalio/worker';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +9,7 @@ import { migrateToLatest } from '../db/migrate';
 import { startEmulator } from '../emulator/server';
 import { findTemporalCli } from '../temporal/cli';
 import { startTemporalDevServer } from '../temporal/dev-server';
+import { writeWorkflowBundle } from '../worker/bundle-workflows';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -51,12 +51,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
       return server.address;
     })(),
     (async () => {
-      const { code } = await bundleWorkflowCode({
-        workflowsPath: path.join(projectDir, 'workflows', 'index.ts'),
-        logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never,
-      });
       const file = path.join(tmp, 'workflow-bundle.js');
-      await writeFile(file, code);
+      await writeWorkflowBundle(file);
       return file;
     })(),
   ]);

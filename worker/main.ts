@@ -4,6 +4,7 @@ import { createDatabase } from '../db/database';
 import { migrateToLatest } from '../db/migrate';
 import { createActivities } from '../activities/index';
 import { createEntraClient } from '../graph/entra-client';
+import { bundleWorkflowsInChildProcess } from './bundle-workflows';
 import { createWorker } from './create-worker';
 import { createWorkerLogger } from './logger';
 
@@ -19,8 +20,10 @@ async function main(): Promise<void> {
   const db = createDatabase({ url: config.databaseUrl, max: 12, application: 'entra-card-sync-worker' });
   await migrateToLatest(db);
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
+  const workflowBundlePath = await bundleWorkflowsInChildProcess();
   const worker = await createWorker({
     connection,
+    workflowBundlePath,
     namespace: config.temporalNamespace,
     taskQueue: config.taskQueue,
     activities: createActivities({
