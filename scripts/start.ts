@@ -4,7 +4,7 @@ import { loadConfig } from '../config/config';
 import { createDatabase } from '../db/database';
 import { migrateToLatest } from '../db/migrate';
 import { startDemo, type DemoHandle } from './demo';
-import { PROJECT_DIR, startLocalServices } from './local-services';
+import { onShutdownSignal, PROJECT_DIR, startLocalServices } from './local-services';
 
 /**
  * `npm start`: the whole system on embedded defaults — Postgres, Temporal dev server, worker, api,
@@ -29,8 +29,7 @@ async function main(): Promise<void> {
     say('stopped');
     process.exit(code);
   };
-  process.once('SIGINT', () => void stopAll(0));
-  process.once('SIGTERM', () => void stopAll(0));
+  onShutdownSignal(() => void stopAll(0));
 
   try {
     const db = createDatabase({ url: services.databaseUrl, max: 3 });

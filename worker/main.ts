@@ -32,10 +32,11 @@ async function main(): Promise<void> {
       entraClientFor: createEntraClient,
     }),
   });
+  // The Temporal runtime also reacts to these signals; shut down once, whoever is first.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       log.info({ signal }, 'worker shutting down');
-      worker.shutdown();
+      if (worker.getState() === 'RUNNING') worker.shutdown();
     });
   }
   log.info({ taskQueue: config.taskQueue, temporal: config.temporalAddress }, 'worker polling');
