@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { Db } from '../db/database';
+import { readWorkerCounters, WORKER_COUNTERS, type CounterDelta } from '../db/repositories/worker-counters';
 import {
   countRunsByKindTriggerStatus,
   listRunsFinishedAfter,
@@ -95,23 +96,46 @@ export function createApiMetrics(registry: Registry, db: Db): ApiMetrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
-  const graphRequests = new Counter({
-    name: 'entra_graph_requests_total',
-    help: 'Microsoft Graph requests made by this process (directory previews, connection tests)',
-    labelNames: ['status'] as const,
-    registers: [registry],
-  });
-  const graphThrottled = new Counter({
-    name: 'entra_graph_throttled_total',
-    help: 'Microsoft Graph responses that asked to slow down (429/503 with Retry-After)',
-    registers: [registry],
-  });
-  const activityRetries = new Counter({
-    name: 'entra_activity_retries_total',
-    help: 'Activity attempts after the first, by activity',
-    labelNames: ['activity'] as const,
-    registers: [registry],
-  });
+  // Graph requests and activity retries happen mostly in the worker, which adds its counts to
+  // Postgres (worker/metrics.ts); these counters report this process's own plus the worker's.
+  let workerRows: { at: number; rows: Promise<CounterDelta[]> } | null = null;
+  const workerCounts = async (name: string) => {
+    if (!workerRows || Date.now() - workerRows.at > 1000)
+      workerRows = { at: Date.now(), rows: readWorkerCounters(db).catch(() => []) };
+    return (await workerRows.rows).filter((r) => r.name === name);
+  };
+  const local = new Map<string, Map<string, number>>();
+  const addLocal = (name: string, labels: Record<string, string>) => {
+    const byLabels = local.get(name) ?? new Map<string, number>();
+    const key = JSON.stringify(labels);
+    byLabels.set(key, (byLabels.get(key) ?? 0) + 1);
+    local.set(name, byLabels);
+  };
+  const processCounter = (name: string, help: string, labelNames: string[]) =>
+    new Counter({
+      name,
+      help,
+      labelNames: [...labelNames, 'process'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const [labels, value] of local.get(name) ?? [])
+          this.inc({ ...JSON.parse(labels), process: 'api' }, value);
+        for (const row of await workerCounts(name))
+          this.inc({ ...JSON.parse(row.labels), process: 'worker' }, row.value);
+      },
+    });
+  processCounter(WORKER_COUNTERS.graphRequests, 'Microsoft Graph requests, by status and process', [
+    'status',
+  ]);
+  processCounter(
+    WORKER_COUNTERS.graphThrottled,
+    'Microsoft Graph responses that asked to slow down (429/503/504)',
+    [],
+  );
+  processCounter(WORKER_COUNTERS.activityRetries, 'Activity attempts after the first, by activity', [
+    'activity',
+  ]);
 
   return {
     registry,
@@ -120,11 +144,11 @@ export function createApiMetrics(registry: Registry, db: Db): ApiMetrics {
       httpDuration.observe({ method, route }, seconds);
     },
     graphRequest({ status, throttled }) {
-      graphRequests.inc({ status: String(status) });
-      if (throttled) graphThrottled.inc();
+      addLocal(WORKER_COUNTERS.graphRequests, { status: String(status) });
+      if (throttled) addLocal(WORKER_COUNTERS.graphThrottled, {});
     },
     activityRetry(activity) {
-      activityRetries.inc({ activity });
+      addLocal(WORKER_COUNTERS.activityRetries, { activity });
     },
   };
 }

@@ -10,6 +10,7 @@ export interface Database {
   recipients: RecipientsTable;
   recipientPhotos: RecipientPhotosTable;
   groupMemberships: GroupMembershipsTable;
+  groupSkippedMembers: GroupSkippedMembersTable;
   cards: CardsTable;
   cardVersions: CardVersionsTable;
   cardEvents: CardEventsTable;
@@ -17,6 +18,7 @@ export interface Database {
   syncStagedMembers: SyncStagedMembersTable;
   recipientChanges: RecipientChangesTable;
   schedules: SchedulesTable;
+  workerCounters: WorkerCountersTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -87,8 +89,11 @@ export interface GroupsTable {
   description: string | null;
   syncOptions: Json<SyncOptions>;
   cardTemplate: Json<CardTemplate>;
+  /** groups/delta and users/delta links for the next delta sync; written only when a run completes. */
   membersDeltaLink: string | null;
   usersDeltaLink: string | null;
+  /** Hash of the settings the delta links were made under (sync options, field settings, card template). */
+  deltaLinksBasis: string | null;
   lastFullSyncAt: Date | null;
   lastSyncedAt: Date | null;
   createdAt: CreatedAt;
@@ -143,6 +148,13 @@ export interface RecipientPhotosTable {
 export interface GroupMembershipsTable {
   groupId: string;
   recipientId: string;
+  createdAt: CreatedAt;
+}
+
+/** Members of the Entra group without a membership here (skipped, excluded guests): delta syncs watch them too. */
+export interface GroupSkippedMembersTable {
+  groupId: string;
+  entraUserId: string;
   createdAt: CreatedAt;
 }
 
@@ -272,6 +284,14 @@ export interface SchedulesTable {
   timezone: string;
   note: string | null;
   createdAt: CreatedAt;
+}
+
+export interface WorkerCountersTable {
+  name: string;
+  /** Prometheus label set as sorted JSON, e.g. {"status":"200"}. */
+  labels: string;
+  value: number;
+  updatedAt: Timestamp;
 }
 
 export type WorkspaceRow = Selectable<WorkspacesTable>;

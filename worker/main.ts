@@ -7,6 +7,7 @@ import { createEntraClient } from '../graph/entra-client';
 import { bundleWorkflowsInChildProcess } from './bundle-workflows';
 import { createWorker } from './create-worker';
 import { createWorkerLogger } from './logger';
+import { createWorkerMetrics } from './metrics';
 
 /** `npm run worker`: registers workflows and activities on the task queue until SIGINT/SIGTERM. */
 async function main(): Promise<void> {
@@ -20,6 +21,9 @@ async function main(): Promise<void> {
   const db = createDatabase({ url: config.databaseUrl, max: 12, application: 'entra-card-sync-worker' });
   await migrateToLatest(db);
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
+  const metrics = createWorkerMetrics(db, {
+    onError: (err) => log.warn({ err }, 'could not write worker metrics'),
+  });
   const workflowBundlePath = await bundleWorkflowsInChildProcess();
   const worker = await createWorker({
     connection,
@@ -41,6 +45,7 @@ async function main(): Promise<void> {
   }
   log.info({ taskQueue: config.taskQueue, temporal: config.temporalAddress }, 'worker polling');
   await worker.run();
+  await metrics.stop();
   await connection.close();
   await db.destroy();
   log.info('worker stopped');

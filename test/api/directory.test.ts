@@ -125,6 +125,6 @@ describe('Entra connection and directory preview (real Graph client against the 
 
   it('when Graph is asked through the API, then the Graph request counter moves', async () => {
     const metrics = await (await import('supertest')).default(t.app).get('/metrics');
-    expect(metrics.text).toMatch(/^entra_graph_requests_total\{status="200"\} [1-9]/m);
+    expect(metrics.text).toMatch(/^entra_graph_requests_total\{status="200",process="api"\} [1-9]/m);
   });
 });
