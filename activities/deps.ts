@@ -15,4 +15,6 @@ export interface ActivityDeps {
   /** Builds a Graph client for a workspace connection (the real one in tests too, on the emulator). */
   entraClientFor: (conn: EntraConnection, opts?: EntraClientOptions) => EntraClient;
   metrics?: ActivityMetrics;
+  /** A group sync reads every member at least this often, delta links or not (default a week). */
+  fullSyncIntervalMs?: number;
 }

@@ -14,7 +14,14 @@ import { EntraError } from '../graph/errors';
 import { graphSelectFor } from '../sync/graph-source';
 import type { ActivityDeps } from './deps';
 import type { CountsResult, GroupRunScope } from './run-scope';
+import {
+  deltaRoundsDone,
+  finishDeltaRounds,
+  openDeltaRounds,
+  type DeltaRoundsContext,
+} from './support/delta-rounds';
 import { openEntraClient } from './support/entra';
+import { settleLater } from './support/promises';
 import { classifyErrors, notRetryable } from './support/errors';
 import { withHeartbeat } from './support/heartbeat';
 
@@ -29,16 +36,25 @@ interface FetchCheckpoint {
 /** How often an expired page link may restart the listing from the first page in one attempt. */
 const MAX_RESTARTS = 3;
 
+export interface FetchMembersInput extends GroupRunScope {
+  /** Open delta rounds before the listing, so the run leaves delta links made under this basis. */
+  deltaBasis?: string | null;
+}
+
 /**
  * Pages through the group's (transitive) user members and stages each page, together with the
- * next link, in one transaction: a retried attempt resumes after the last staged page.
+ * next link, in one transaction: a retried attempt resumes after the last staged page. With a
+ * `deltaBasis`, the delta rounds are opened before the first page and finished alongside the
+ * listing (support/delta-rounds.ts); the links reach the group when the run completes.
  */
 export function createFetchMembersActivity(deps: ActivityDeps) {
   const { db } = deps;
-  return async function fetchMembers(scope: GroupRunScope): Promise<CountsResult & { groupName: string }> {
+  return async function fetchMembers(
+    input: FetchMembersInput,
+  ): Promise<CountsResult & { groupName: string }> {
     return classifyErrors(() =>
       withHeartbeat(async (progress) => {
-        const { syncRunId, workspaceId, groupId } = scope;
+        const { syncRunId, workspaceId, groupId } = input;
         await setRunPhase(db, syncRunId, 'fetching_members');
         const group = await loadSyncGroup(db, workspaceId, groupId);
         if (!group)
@@ -46,73 +62,112 @@ export function createFetchMembersActivity(deps: ActivityDeps) {
             'invalid_input',
             `group ${groupId} is not linked in this workspace; link it again with POST /v1/groups`,
           );
+        const state = await readRunState(db, syncRunId);
         let cp: FetchCheckpoint = {
           nextLink: null,
           pages: 0,
           done: false,
-          ...phaseCheckpoint<FetchCheckpoint>(await readRunState(db, syncRunId), 'fetchMembers'),
+          ...phaseCheckpoint<FetchCheckpoint>(state, 'fetchMembers'),
         };
-        if (cp.done) return { counts: (await readRunState(db, syncRunId)).counts, groupName: group.name };
-
-        const client = await openEntraClient(deps, workspaceId);
-        const info = await client.getGroup(group.entraGroupId);
-        await refreshGroupInfo(db, groupId, info.displayName, info.description);
         const select = graphSelectFor(await loadSyncFieldSettings(db, workspaceId));
-        const excludeGuests = !group.syncOptions.includeGuests;
-        let restarts = 0;
-        const restartsBefore = cp.restarts ?? 0;
+        const client = await openEntraClient(deps, workspaceId);
+        const roundsCtx: DeltaRoundsContext | null = input.deltaBasis
+          ? { db, client, syncRunId, entraGroupId: group.entraGroupId, select, basis: input.deltaBasis }
+          : null;
+        // The group's details are read while the delta rounds open (both before the first page).
+        const groupInfo = cp.done ? null : settleLater(client.getGroup(group.entraGroupId));
+        const rounds = roundsCtx
+          ? await openDeltaRounds(roundsCtx, state.checkpoint, cp.done || cp.pages > 0)
+          : null;
+        if (cp.done && (!rounds || deltaRoundsDone(rounds)))
+          return { counts: (await readRunState(db, syncRunId)).counts, groupName: group.name };
 
-        while (!cp.done) {
-          progress.throwIfCancelled();
-          let page;
-          try {
-            page = await client.listGroupUsers({
-              groupId: group.entraGroupId,
-              transitive: group.syncOptions.includeNestedGroups,
-              select,
-              nextLink: cp.nextLink,
-            });
-          } catch (err) {
-            if (!(err instanceof EntraError && err.code === 'skiptoken_expired') || restarts >= MAX_RESTARTS)
-              throw err;
-            restarts++;
-            log.warn('member page link expired; listing the group again from the first page', {
-              syncRunId,
-              pages: cp.pages,
-            });
-            cp = { nextLink: null, pages: 0, done: false, restarts: restartsBefore + restarts };
-            await db.transaction().execute(async (trx) => {
-              await clearStagedMembers(trx, syncRunId);
-              await trx
-                .updateTable('syncRuns')
-                .set({ counts: sql`counts - 'membersFetched'` })
-                .where('id', '=', syncRunId)
-                .execute();
-              await setCheckpoint(trx, syncRunId, 'fetchMembers', { ...cp });
-            });
-            continue;
-          }
-          const next: FetchCheckpoint = {
-            nextLink: page.nextLink,
-            pages: cp.pages + 1,
-            done: !page.nextLink,
-            restarts: cp.restarts ?? 0,
-          };
-          await db.transaction().execute(async (trx) => {
-            const added = await stageUsers(trx, syncRunId, page.items, { excludeGuests });
-            await addRunCounts(trx, syncRunId, { membersFetched: added });
-            await setCheckpoint(trx, syncRunId, 'fetchMembers', { ...next });
+        // The listing and the delta rounds run side by side; the first failure stops both.
+        let failure: unknown = null;
+        const stopOnFailure = (work: Promise<unknown>) =>
+          work.catch((err: unknown) => {
+            failure ??= err;
           });
-          cp = next;
-          progress.set({ pages: cp.pages, nextLink: cp.nextLink });
-        }
-        const state = await readRunState(db, syncRunId);
+        let groupName = group.name;
+
+        const listMembers = async () => {
+          const info = await groupInfo!;
+          groupName = info.displayName ?? group.name;
+          await refreshGroupInfo(db, groupId, info.displayName, info.description);
+          const excludeGuests = !group.syncOptions.includeGuests;
+          let restarts = 0;
+          const restartsBefore = cp.restarts ?? 0;
+
+          while (!cp.done && failure === null) {
+            progress.throwIfCancelled();
+            let page;
+            try {
+              page = await client.listGroupUsers({
+                groupId: group.entraGroupId,
+                transitive: group.syncOptions.includeNestedGroups,
+                select,
+                nextLink: cp.nextLink,
+              });
+            } catch (err) {
+              if (
+                !(err instanceof EntraError && err.code === 'skiptoken_expired') ||
+                restarts >= MAX_RESTARTS
+              )
+                throw err;
+              restarts++;
+              log.warn('member page link expired; listing the group again from the first page', {
+                syncRunId,
+                pages: cp.pages,
+              });
+              cp = { nextLink: null, pages: 0, done: false, restarts: restartsBefore + restarts };
+              await db.transaction().execute(async (trx) => {
+                await clearStagedMembers(trx, syncRunId);
+                await trx
+                  .updateTable('syncRuns')
+                  .set({ counts: sql`counts - 'membersFetched'` })
+                  .where('id', '=', syncRunId)
+                  .execute();
+                await setCheckpoint(trx, syncRunId, 'fetchMembers', { ...cp });
+              });
+              continue;
+            }
+            const next: FetchCheckpoint = {
+              nextLink: page.nextLink,
+              pages: cp.pages + 1,
+              done: !page.nextLink,
+              restarts: cp.restarts ?? 0,
+            };
+            await db.transaction().execute(async (trx) => {
+              const added = await stageUsers(trx, syncRunId, page.items, { excludeGuests });
+              await addRunCounts(trx, syncRunId, { membersFetched: added });
+              await setCheckpoint(trx, syncRunId, 'fetchMembers', { ...next });
+            });
+            cp = next;
+            progress.set({ pages: cp.pages, nextLink: cp.nextLink });
+          }
+        };
+
+        await Promise.all([
+          stopOnFailure(cp.done ? Promise.resolve() : listMembers()),
+          stopOnFailure(
+            roundsCtx && rounds && !deltaRoundsDone(rounds)
+              ? finishDeltaRounds(roundsCtx, rounds, () => {
+                  progress.throwIfCancelled();
+                  return failure !== null;
+                })
+              : Promise.resolve(),
+          ),
+        ]);
+        if (failure !== null) throw failure;
+
+        const { counts } = await readRunState(db, syncRunId);
         log.info('members fetched', {
           syncRunId,
           pages: cp.pages,
-          membersFetched: state.counts.membersFetched ?? 0,
+          membersFetched: counts.membersFetched ?? 0,
+          deltaLinks: rounds ? deltaRoundsDone(rounds) : false,
         });
-        return { counts: state.counts, groupName: info.displayName ?? group.name };
+        return { counts, groupName };
       }),
     );
   };

@@ -1,7 +1,7 @@
 import { log } from '@temporalio/activity';
 import type { SyncCounts, SyncRunError } from '../db/schema';
 import { clearStagedMembers, finishRun } from '../db/repositories/sync-run-progress';
-import { markGroupSynced } from '../db/repositories/sync-context';
+import { recordCompletedGroupRun, type DeltaLinks } from '../db/repositories/group-sync-state';
 import type { ActivityDeps } from './deps';
 
 export interface FinishSyncRunInput {
@@ -10,18 +10,31 @@ export interface FinishSyncRunInput {
   error?: SyncRunError | null;
 }
 
-/** Ends the run record once, drops the run's staged members and stamps the group's last sync. */
+/**
+ * Ends the run record once, drops the run's staged members, and for a completed group run stamps
+ * the group's last sync and stores the delta links the run made (only here: a failed run leaves
+ * the previous links, so its successor reads the same delta window again).
+ */
 export function createFinishSyncRunActivity({ db }: ActivityDeps) {
   return async function finishSyncRun(input: FinishSyncRunInput): Promise<{ counts: Partial<SyncCounts> }> {
     await db.transaction().execute(async (trx) => {
-      await finishRun(trx, input.syncRunId, input.status, input.error ?? null);
-      if (input.status === 'completed') {
+      const ended = await finishRun(trx, input.syncRunId, input.status, input.error ?? null);
+      // A repeated call (retry) must not record again: the staging it reads is gone by then.
+      if (ended && input.status === 'completed') {
         const run = await trx
           .selectFrom('syncRuns')
-          .select(['groupId', 'kind'])
+          .select(['groupId', 'kind', 'syncType', 'workspaceId', 'checkpoint'])
           .where('id', '=', input.syncRunId)
           .executeTakeFirst();
-        if (run?.kind === 'group' && run.groupId) await markGroupSynced(trx, run.groupId);
+        if (run?.kind === 'group' && run.groupId) {
+          await recordCompletedGroupRun(trx, {
+            id: input.syncRunId,
+            workspaceId: run.workspaceId,
+            groupId: run.groupId,
+            syncType: run.syncType === 'delta' ? 'delta' : 'full',
+            links: deltaLinksOf(run.checkpoint),
+          });
+        }
       }
     });
     await clearStagedMembers(db, input.syncRunId);
@@ -34,4 +47,12 @@ export function createFinishSyncRunActivity({ db }: ActivityDeps) {
     log.info('sync run finished', { syncRunId: input.syncRunId, status: input.status, counts: run?.counts });
     return { counts: run?.counts ?? {} };
   };
+}
+
+/** The links the run's fetch activity left in its checkpoint, when complete. */
+function deltaLinksOf(checkpoint: Record<string, unknown>): DeltaLinks | null {
+  const links = checkpoint.deltaLinks as Partial<DeltaLinks> | undefined;
+  return links?.members && links.users && links.basis
+    ? { members: links.members, users: links.users, basis: links.basis }
+    : null;
 }

@@ -2,7 +2,9 @@ import { activityInfo } from '@temporalio/activity';
 import type { ActivityDeps } from './deps';
 import { createApplyFieldSettingsActivity } from './apply-field-settings';
 import { createBeginSyncRunActivity } from './begin-sync-run';
+import { createChooseSyncTypeActivity } from './choose-sync-type';
 import { createCleanUpUsersActivity } from './clean-up-users';
+import { createFetchDeltaChangesActivity } from './fetch-delta-changes';
 import { createFetchMembersActivity } from './fetch-members';
 import { createFetchRecipientUserActivity } from './fetch-recipient-user';
 import { createFetchUsersByIdsActivity } from './fetch-users-by-ids';
@@ -18,7 +20,9 @@ export function createActivities(deps: ActivityDeps) {
     beginSyncRun: createBeginSyncRunActivity(deps),
     setSyncRunStatus: createSetSyncRunStatusActivity(deps),
     finishSyncRun: createFinishSyncRunActivity(deps),
+    chooseSyncType: createChooseSyncTypeActivity(deps),
     fetchMembers: createFetchMembersActivity(deps),
+    fetchDeltaChanges: createFetchDeltaChangesActivity(deps),
     planCleanUp: createPlanCleanUpActivity(deps),
     applyFieldSettings: createApplyFieldSettingsActivity(deps),
     cleanUpUsers: createCleanUpUsersActivity(deps),

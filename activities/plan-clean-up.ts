@@ -16,6 +16,7 @@ import {
 import type { EntraClient } from '../graph/entra-client';
 import { checkDeletionThreshold, cleanupChangesSomething, cleanupEffect } from '../sync/cleanup-policy';
 import { graphSelectFor } from '../sync/graph-source';
+import type { SyncType } from '../sync/sync-type';
 import type { ActivityDeps } from './deps';
 import type { CountsResult, GroupRunScope } from './run-scope';
 import { openEntraClient } from './support/entra';
@@ -33,13 +34,19 @@ export interface CleanUpPlan extends CountsResult {
 /** Former members looked up per chunk (the Graph client batches them 20 per $batch request). */
 const DEPARTED_CHUNK = 500;
 
+export interface PlanCleanUpInput extends GroupRunScope {
+  /** A delta run staged its departures from groups/delta and users/delta already: no scan. */
+  syncType?: SyncType;
+}
+
 /**
  * Finds members that left the group (still in the directory) or the directory (lookup answers
- * null), stages them, and weighs the whole cleanup against the deletion threshold. Applies nothing.
+ * null), stages them, and weighs the whole cleanup against the deletion threshold (as a share of
+ * the group's memberships, also after a delta read). Applies nothing.
  */
 export function createPlanCleanUpActivity(deps: ActivityDeps) {
   const { db } = deps;
-  return async function planCleanUp(scope: GroupRunScope): Promise<CleanUpPlan> {
+  return async function planCleanUp(scope: PlanCleanUpInput): Promise<CleanUpPlan> {
     return classifyErrors(() =>
       withHeartbeat(async (progress) => {
         const { syncRunId, workspaceId, groupId } = scope;
@@ -48,7 +55,7 @@ export function createPlanCleanUpActivity(deps: ActivityDeps) {
         if (!group) throw notRetryable('invalid_input', `group ${groupId} is not linked in this workspace`);
         let cp = {
           after: '',
-          done: false,
+          done: scope.syncType === 'delta',
           ...phaseCheckpoint<{ after: string; done: boolean }>(
             await readRunState(db, syncRunId),
             'planCleanUp',

@@ -1,5 +1,5 @@
 import { log } from '@temporalio/activity';
-import { readGroupCardRecipients } from '../db/repositories/card-writes';
+import { readGroupCardRecipients, readRunCardRecipients } from '../db/repositories/card-writes';
 import {
   phaseCheckpoint,
   readRunState,
@@ -12,9 +12,15 @@ import { classifyErrors } from './support/errors';
 import { withHeartbeat } from './support/heartbeat';
 import { reconcileCards } from './support/reconcile-cards';
 
-/** Either a group's cards (its members, its card holders, everyone the run touched) or one recipient's. */
+/**
+ * Either a group's cards (its members, its card holders, everyone the run touched; only the touched
+ * ones after a delta read) or one recipient's.
+ */
 export type UpdateCardsInput = RunScope &
-  ({ groupId: string; recipientId?: never } | { recipientId: string; groupId?: never });
+  (
+    | { groupId: string; touchedOnly?: boolean; recipientId?: never }
+    | { recipientId: string; groupId?: never; touchedOnly?: never }
+  );
 
 const CARDS_CHUNK = 1000;
 const NO_ID = '00000000-0000-0000-0000-000000000000';
@@ -39,9 +45,11 @@ export function createUpdateCardsActivity({ db }: ActivityDeps) {
         };
         while (!cp.done) {
           progress.throwIfCancelled();
-          const ids = input.groupId
-            ? await readGroupCardRecipients(db, input.groupId, syncRunId, cp.after, CARDS_CHUNK)
-            : [input.recipientId!];
+          const ids = !input.groupId
+            ? [input.recipientId!]
+            : input.touchedOnly
+              ? await readRunCardRecipients(db, syncRunId, cp.after, CARDS_CHUNK)
+              : await readGroupCardRecipients(db, input.groupId, syncRunId, cp.after, CARDS_CHUNK);
           const next = { after: ids.at(-1) ?? cp.after, done: !input.groupId || ids.length < CARDS_CHUNK };
           await db.transaction().execute(async (trx) => {
             if (ids.length) await reconcileCards(trx, workspaceId, syncRunId, ids);

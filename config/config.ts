@@ -16,6 +16,8 @@ export interface Config {
   temporalUiUrl: string;
   logLevel: string;
   dataDir: string;
+  /** A group sync reads every member at least this often, even with delta links (FULL_SYNC_INTERVAL_DAYS, default 7). */
+  fullSyncIntervalMs: number;
 }
 
 /** Parses the environment once, at an entry point. Nothing else reads process.env. */
@@ -27,6 +29,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   if (production && !env.ADMIN_TOKEN) throw new Error('ADMIN_TOKEN is required in production');
+  const fullSyncDays = Number(env.FULL_SYNC_INTERVAL_DAYS ?? 7);
+  if (!(fullSyncDays >= 0))
+    throw new Error(
+      `FULL_SYNC_INTERVAL_DAYS=${env.FULL_SYNC_INTERVAL_DAYS} is not a number of days (0 = every sync is full)`,
+    );
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`PORT=${env.PORT} is not a port number`);
@@ -42,6 +49,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     temporalUiUrl: (env.TEMPORAL_UI_URL || 'http://localhost:8233').replace(/\/$/, ''),
     logLevel: env.LOG_LEVEL || 'info',
     dataDir: env.DATA_DIR || '.data',
+    fullSyncIntervalMs: fullSyncDays * 24 * 60 * 60 * 1000,
   };
 }
 

@@ -34,6 +34,7 @@ async function main(): Promise<void> {
       db,
       encryptionKey: config.encryptionKey,
       entraClientFor: createEntraClient,
+      fullSyncIntervalMs: config.fullSyncIntervalMs,
     }),
   });
   // The Temporal runtime also reacts to these signals; shut down once, whoever is first.

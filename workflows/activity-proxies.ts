@@ -6,7 +6,7 @@ const nonRetryableErrorTypes = [...NON_RETRYABLE_FAILURES];
 
 /** Run-record writes: short, retried until the database answers. */
 export const bookkeeping = proxyActivities<
-  Pick<SyncActivities, 'beginSyncRun' | 'setSyncRunStatus' | 'finishSyncRun'>
+  Pick<SyncActivities, 'beginSyncRun' | 'setSyncRunStatus' | 'finishSyncRun' | 'chooseSyncType'>
 >({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes },
@@ -20,7 +20,13 @@ export const bookkeeping = proxyActivities<
 export const chunked = proxyActivities<
   Pick<
     SyncActivities,
-    'fetchMembers' | 'planCleanUp' | 'applyFieldSettings' | 'cleanUpUsers' | 'updateCards' | 'fetchUsersByIds'
+    | 'fetchMembers'
+    | 'fetchDeltaChanges'
+    | 'planCleanUp'
+    | 'applyFieldSettings'
+    | 'cleanUpUsers'
+    | 'updateCards'
+    | 'fetchUsersByIds'
   >
 >({
   startToCloseTimeout: '2 hours',

@@ -4,40 +4,58 @@ import { approveSignal, type GroupSyncInput } from './contracts';
 import { runSync, type SyncResult } from './sync-run';
 
 /**
- * Syncs one linked Entra group: fetchMembers → planCleanUp → (approval when the deletion threshold
- * is crossed) → applyFieldSettings → cleanUpUsers → updateCards. Members travel through Postgres,
- * never through history, so the history has the same length for 10 and 100,000 members.
+ * Syncs one linked Entra group: chooseSyncType → fetchMembers (full) or fetchDeltaChanges (delta)
+ * → planCleanUp → (approval when the deletion threshold is crossed) → applyFieldSettings →
+ * cleanUpUsers → updateCards. Members travel through Postgres, never through history, so the
+ * history has the same length for 10 and 100,000 members. A delta run whose links expired reads
+ * every member instead (one more activity, whatever the group's size).
  */
 export async function groupSyncWorkflow(input: GroupSyncInput): Promise<SyncResult> {
   let approved = false;
   setHandler(approveSignal, () => {
     approved = true;
   });
-  return runSync(input, { kind: 'group', groupId: input.groupId, syncType: 'full' }, async (run) => {
+  const meta = { kind: 'group' as const, groupId: input.groupId, syncType: input.full ? 'full' : undefined };
+  return runSync(input, meta, async (run) => {
     const scope = { syncRunId: run.syncRunId, workspaceId: input.workspaceId, groupId: input.groupId };
 
     run.phase('fetching_members');
-    const fetched = await chunked.fetchMembers(scope);
-    run.counts(fetched.counts);
-    run.memo({ groupName: fetched.groupName });
+    const plan = await bookkeeping.chooseSyncType({ ...scope, full: input.full === true });
+    let syncType = plan.syncType;
+    let groupName: string | null = null;
+    if (syncType === 'delta') {
+      run.phase('fetching_changes');
+      const delta = await chunked.fetchDeltaChanges(scope);
+      run.counts(delta.counts);
+      if (delta.fellBack) syncType = 'full';
+      else groupName = delta.groupName;
+    }
+    if (syncType === 'full') {
+      run.phase('fetching_members');
+      const fetched = await chunked.fetchMembers({ ...scope, deltaBasis: plan.basis });
+      run.counts(fetched.counts);
+      groupName = fetched.groupName;
+    }
+    run.memo({ groupName });
 
     // Planned before anything is applied: a run held by the threshold and then canceled changes nothing.
     run.phase('planning_cleanup');
-    const plan = await chunked.planCleanUp(scope);
-    run.counts(plan.counts);
-    if (plan.exceedsThreshold && !approved) {
-      run.progress.status = 'waiting_approval';
-      run.phase('waiting_approval');
-      run.progress.pendingApproval = {
-        wouldRemove: plan.wouldRemove,
-        memberCount: plan.memberCount,
-        reason: plan.reason,
-      };
+    const cleanup = await chunked.planCleanUp({ ...scope, syncType });
+    run.counts(cleanup.counts);
+    if (cleanup.exceedsThreshold && !approved) {
+      // The record first, then the query: whoever sees the wait in `progress` finds it in the record too.
       await bookkeeping.setSyncRunStatus({
         syncRunId: run.syncRunId,
         status: 'waiting_approval',
         phase: 'waiting_approval',
       });
+      run.progress.status = 'waiting_approval';
+      run.phase('waiting_approval');
+      run.progress.pendingApproval = {
+        wouldRemove: cleanup.wouldRemove,
+        memberCount: cleanup.memberCount,
+        reason: cleanup.reason,
+      };
       await condition(() => approved);
       run.progress.status = 'running';
       run.progress.pendingApproval = null;
@@ -53,6 +71,6 @@ export async function groupSyncWorkflow(input: GroupSyncInput): Promise<SyncResu
     run.phase('cleaning_up');
     run.counts((await chunked.cleanUpUsers(scope)).counts);
     run.phase('updating_cards');
-    run.counts((await chunked.updateCards(scope)).counts);
+    run.counts((await chunked.updateCards({ ...scope, touchedOnly: syncType === 'delta' })).counts);
   });
 }

@@ -1,9 +1,13 @@
 import type { Migration } from 'kysely';
 import * as initial from './2026_11_27_0001_initial';
 import * as oneActiveGroupRun from './2026_11_27_0003_one_active_run';
+import * as workerCounters from './2026_11_27_0004_worker_counters';
+import * as deltaSyncState from './2026_11_28_0005_delta_sync_state';
 
 /** Listed by hand so migrations load the same under tsx, vitest and bundlers. Append only. */
 export const migrations: Record<string, Migration> = {
   '2026_11_27_0001_initial': initial,
   '2026_11_27_0003_one_active_run': oneActiveGroupRun,
+  '2026_11_27_0004_worker_counters': workerCounters,
+  '2026_11_28_0005_delta_sync_state': deltaSyncState,
 };

@@ -144,3 +144,21 @@ export async function readGroupCardRecipients(
     limit ${limit}`.execute(db);
   return rows.map((r) => r.recipientId);
 }
+
+/**
+ * Recipients a delta run touched, after `after`: a delta run reconciles only their cards (every card
+ * of theirs, in any group); the cards of untouched members were brought to their due state before.
+ */
+export async function readRunCardRecipients(
+  db: Conn,
+  syncRunId: string,
+  after: string,
+  limit: number,
+): Promise<string[]> {
+  const { rows } = await sql<{ recipientId: string }>`
+    select distinct recipient_id from sync_staged_members
+    where sync_run_id = ${syncRunId} and recipient_id is not null and recipient_id > ${after}::uuid
+    order by recipient_id
+    limit ${limit}`.execute(db);
+  return rows.map((r) => r.recipientId);
+}

@@ -49,15 +49,6 @@ export async function refreshGroupInfo(
     .execute();
 }
 
-export async function markGroupSynced(db: Conn, groupId: string): Promise<void> {
-  const now = new Date();
-  await db
-    .updateTable('groups')
-    .set({ lastSyncedAt: now, lastFullSyncAt: now })
-    .where('id', '=', groupId)
-    .execute();
-}
-
 export async function countMembers(db: Conn, groupId: string): Promise<number> {
   const row = await db
     .selectFrom('groupMemberships')

@@ -74,14 +74,14 @@ export async function setRunStatus(
     .execute();
 }
 
-/** Ends the run once; a repeated call (an activity retry) leaves the first outcome in place. */
+/** Ends the run once; a repeated call (an activity retry) leaves the first outcome in place and answers false. */
 export async function finishRun(
   db: Conn,
   id: string,
   status: SyncRunStatus,
   error: SyncRunError | null,
-): Promise<void> {
-  await db
+): Promise<boolean> {
+  const result = await db
     .updateTable('syncRuns')
     .set({
       status,
@@ -91,7 +91,8 @@ export async function finishRun(
     })
     .where('id', '=', id)
     .where('status', 'in', ['running', 'waiting_approval'])
-    .execute();
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }
 
 /** Adds to the run's counts in the caller's transaction, so counts move exactly with the work done. */
@@ -107,6 +108,18 @@ export async function addRunCounts(db: Conn, id: string, delta: Partial<SyncCoun
     where id = ${id}`.execute(db);
 }
 
+/** A group run's kind (`full` | `delta`) and the plan behind it (checkpoint `syncPlan`), in one statement. */
+export async function setSyncPlan(
+  db: Conn,
+  id: string,
+  plan: { syncType: string } & Record<string, unknown>,
+): Promise<void> {
+  await sql`
+    update sync_runs set sync_type = ${plan.syncType},
+      checkpoint = checkpoint || jsonb_build_object('syncPlan', ${JSON.stringify(plan)}::jsonb)
+    where id = ${id}::uuid`.execute(db);
+}
+
 /** Stores one phase's resume point; written in the same transaction as the work it covers. */
 export async function setCheckpoint(
   db: Conn,
@@ -115,6 +128,13 @@ export async function setCheckpoint(
   value: Record<string, unknown>,
 ): Promise<void> {
   await sql`update sync_runs set checkpoint = checkpoint || jsonb_build_object(${phase}::text, ${JSON.stringify(value)}::jsonb) where id = ${id}`.execute(
+    db,
+  );
+}
+
+/** Stores several resume points in one statement (no transaction needed for them to land together). */
+export async function setCheckpoints(db: Conn, id: string, values: Record<string, object>): Promise<void> {
+  await sql`update sync_runs set checkpoint = checkpoint || ${JSON.stringify(values)}::jsonb where id = ${id}`.execute(
     db,
   );
 }

@@ -103,7 +103,7 @@ describe('group sync', () => {
     const { ws, groupId } = await seededGroup(8);
     await syncGroup(db, temporal.client, worker.taskQueue, ws.id, groupId);
     const before = await countRows(db, ws.id);
-    const again = await syncGroup(db, temporal.client, worker.taskQueue, ws.id, groupId);
+    const again = await syncGroup(db, temporal.client, worker.taskQueue, ws.id, groupId, { full: true });
 
     expect(again.counts).toMatchObject({ membersFetched: 8, recipientsUnchanged: 8, cardsUnchanged: 8 });
     for (const k of [
@@ -122,7 +122,7 @@ describe('group sync', () => {
     await syncGroup(db, temporal.client, worker.taskQueue, ws.id, groupId);
     const [user] = await ws.control.listUsers({ limit: 1 });
     await ws.control.updateUser(user!.id, { jobTitle: 'Chief Cartographer' });
-    const run = await syncGroup(db, temporal.client, worker.taskQueue, ws.id, groupId);
+    const run = await syncGroup(db, temporal.client, worker.taskQueue, ws.id, groupId, { full: true });
 
     expect(run.counts).toMatchObject({
       recipientsUpdated: 1,

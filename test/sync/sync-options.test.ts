@@ -39,7 +39,8 @@ describe('sync options', () => {
     });
     const entraGroupId = ws.tenant.groups[0]!.id;
     const groupId = await linkGroup(db, ws.id, entraGroupId, { syncOptions: options });
-    const sync = () => syncGroup(db, temporal.client, worker.taskQueue, ws.id, groupId);
+    const sync = (opts: { full?: boolean } = {}) =>
+      syncGroup(db, temporal.client, worker.taskQueue, ws.id, groupId, opts);
     await sync();
     const [first] = await ws.control.listUsers({ limit: 1 });
     const user = first!.id;
@@ -125,7 +126,7 @@ describe('sync options', () => {
     it('when the option is remove_from_group, then the membership ends and the card is deactivated, the recipient stays active', async () => {
       const t = await syncedTeam({ removedUsers: 'remove_from_group' });
       await t.ws.control.removeMember(t.entraGroupId, t.user);
-      const run = await t.sync();
+      const run = await t.sync({ full: true });
       expect(run.counts).toMatchObject({ membersFetched: 3, cardsDeactivated: 1 });
       expect(await t.isMember()).toBe(false);
       expect(await t.recipient()).toMatchObject({ status: 'active' });
@@ -199,7 +200,7 @@ describe('sync options', () => {
         props: { displayName: 'Gus Guest', userType: 'Guest', mail: 'gus@fabrikam.example' },
       });
       await t.ws.control.addMember(t.entraGroupId, guest.id);
-      const run = await t.sync();
+      const run = await t.sync({ full: true });
       expect(run.counts).toMatchObject({ membersFetched: 5, skipped: 1 });
       expect(run.counts.recipientsCreated ?? 0).toBe(0);
       expect((await changesOfRun(db, run.id)).find((c) => c.action === 'skipped')).toMatchObject({

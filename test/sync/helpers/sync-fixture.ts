@@ -157,7 +157,7 @@ export async function startGroupSync(
   taskQueue: string,
   workspaceId: string,
   groupId: string,
-  opts: { withRunRecord?: boolean } = {},
+  opts: { withRunRecord?: boolean; full?: boolean } = {},
 ): Promise<StartedSync> {
   const workflowId = groupSyncWorkflowId(groupId);
   const syncRunId =
@@ -167,7 +167,7 @@ export async function startGroupSync(
   const handle = await client.workflow.start('groupSyncWorkflow', {
     taskQueue,
     workflowId,
-    args: [{ workspaceId, groupId, trigger: syncRunId ? 'api' : 'schedule', syncRunId }],
+    args: [{ workspaceId, groupId, trigger: syncRunId ? 'api' : 'schedule', syncRunId, full: opts.full }],
   });
   return wrap(handle, syncRunId);
 }
@@ -238,8 +238,9 @@ export async function syncGroup(
   taskQueue: string,
   workspaceId: string,
   groupId: string,
+  opts: { full?: boolean } = {},
 ) {
-  const run = await startGroupSync(db, client, taskQueue, workspaceId, groupId);
+  const run = await startGroupSync(db, client, taskQueue, workspaceId, groupId, opts);
   await run.result();
   return runRecord(db, run.syncRunId);
 }

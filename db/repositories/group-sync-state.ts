@@ -1,0 +1,60 @@
+import { sql, type Transaction } from 'kysely';
+import type { Database } from '../schema';
+
+/** Delta links a run leaves for the next delta sync of its group, and the settings they were made under. */
+export interface DeltaLinks {
+  members: string;
+  users: string;
+  basis: string;
+}
+
+/**
+ * What a completed group run leaves on its group, in finishSyncRun's transaction (so a failed or
+ * canceled run leaves the previous links, and its successor repeats the same delta window):
+ * - last synced (and last full sync for a full run);
+ * - the run's delta links, or none (nested groups, or links that could not be made: next run full);
+ * - the group's skipped members: members of the Entra group that this run staged without a
+ *   membership here. A full run replaces the set; a delta run updates the members it staged.
+ * Must run before the run's staging is dropped.
+ */
+export async function recordCompletedGroupRun(
+  trx: Transaction<Database>,
+  run: {
+    id: string;
+    workspaceId: string;
+    groupId: string;
+    syncType: 'full' | 'delta';
+    links: DeltaLinks | null;
+  },
+): Promise<void> {
+  const now = new Date();
+  await trx
+    .updateTable('groups')
+    .set({
+      lastSyncedAt: now,
+      ...(run.syncType === 'full' ? { lastFullSyncAt: now } : {}),
+      membersDeltaLink: run.links?.members ?? null,
+      usersDeltaLink: run.links?.users ?? null,
+      deltaLinksBasis: run.links?.basis ?? null,
+    })
+    .where('id', '=', run.groupId)
+    .execute();
+
+  if (run.syncType === 'full') {
+    await trx.deleteFrom('groupSkippedMembers').where('groupId', '=', run.groupId).execute();
+  } else {
+    await sql`
+      delete from group_skipped_members k using sync_staged_members s
+      where k.group_id = ${run.groupId}::uuid and s.sync_run_id = ${run.id}::uuid and s.entra_user_id = k.entra_user_id`.execute(
+      trx,
+    );
+  }
+  await sql`
+    insert into group_skipped_members (group_id, entra_user_id)
+    select ${run.groupId}::uuid, s.entra_user_id from sync_staged_members s
+    where s.sync_run_id = ${run.id}::uuid and (s.change = 'present' or s.outcome = 'excluded_guest')
+      and not exists (
+        select 1 from recipients r join group_memberships gm on gm.group_id = ${run.groupId}::uuid and gm.recipient_id = r.id
+        where r.workspace_id = ${run.workspaceId}::uuid and r.entra_user_id = s.entra_user_id)
+    on conflict do nothing`.execute(trx);
+}
