@@ -22,13 +22,18 @@ export interface RoundState {
   carry: Record<string, unknown>;
 }
 
+/** `$deltatoken=latest`: Graph answers with no objects and a deltaLink for changes from now on. */
+export function isLatestRequest(ctx: GraphRequestContext): boolean {
+  return !ctx.query.has('$skiptoken') && ctx.query.get('$deltatoken')?.toLowerCase() === 'latest';
+}
+
 /** The state a $skiptoken/$deltatoken carries; null on an initial request. Invalid or expired tokens are 410. */
 export function carriedState(
   ctx: GraphRequestContext,
   kind: string,
 ): { token: PageToken; x: Record<string, unknown> } | null {
   const raw = ctx.query.get('$skiptoken') ?? ctx.query.get('$deltatoken');
-  if (raw === null) return null;
+  if (raw === null || isLatestRequest(ctx)) return null;
   const token = decodeToken(raw);
   if (!token || token.k !== kind || token.s < ctx.tenant.deltaTokensValidFrom || !token.x)
     throw syncStateNotFound();
@@ -48,8 +53,10 @@ export function resolveRound(
 ): RoundState {
   const { tenant } = ctx;
   const state = carriedState(ctx, kind);
-  if (!state)
-    return { snapshotId: storeSnapshot(tenant, buildInitial()), offset: 0, to: tenant.version, ...initial };
+  if (!state) {
+    const items = isLatestRequest(ctx) ? [] : buildInitial();
+    return { snapshotId: storeSnapshot(tenant, items), offset: 0, to: tenant.version, ...initial };
+  }
   const { token, x } = state;
   const select = (x.select as string[] | null) ?? null;
   const carry = (x.carry as Record<string, unknown>) ?? {};
