@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { CLEAN, useSyncStack } from './helpers/sync-stack';
 import { encryptSecret } from '../../config/secret-box';
 import type { SyncOptions } from '../../db/schema';
 import { DEFAULT_FIELD_SETTINGS } from '../../sync/fields';
 import type { Counters, EmulatedTenant } from '../../emulator/control-client';
-import { testDb, testTemporalClient, startTestWorker, type RunningTestWorker } from '../helpers/stack';
 import { recipientByEntraId, workspaceState } from './helpers/snapshot';
 import {
   createWorkspace,
@@ -11,32 +11,16 @@ import {
   saveFieldSettings,
   setGroupOptions,
   syncGroup,
-  testActivities,
-  testEncryptionKey,
   type Workspace,
 } from './helpers/sync-fixture';
-
-const CLEAN = { guest: 0, disabled: 0, softDeleted: 0, noMail: 0, photo: 0 };
 
 /** Requests that reached Graph (token and discovery requests are MSAL's, not the sync's). */
 const graphRequests = (c: Counters) =>
   c.total - (c.requests['token'] ?? 0) - (c.requests['openid-configuration'] ?? 0);
 
 describe('delta group sync', () => {
-  const db = testDb();
-  const key = testEncryptionKey();
-  let worker: RunningTestWorker;
-  let temporal: Awaited<ReturnType<typeof testTemporalClient>>;
-
-  beforeAll(async () => {
-    temporal = await testTemporalClient();
-    worker = await startTestWorker({ activities: testActivities(db, key) });
-  });
-  afterAll(async () => {
-    await worker?.stop();
-    await temporal?.close();
-    await db.destroy();
-  });
+  const stack = useSyncStack();
+  const { db, key } = stack;
 
   /** Another workspace on the same emulated tenant: the same directory, synced on its own. */
   async function workspaceOn(tenant: EmulatedTenant): Promise<string> {
@@ -88,7 +72,14 @@ describe('delta group sync', () => {
     await saveFieldSettings(db, twinId, settings);
     const run = async (workspaceId: string, groupId: string, full: boolean) => {
       await ws.control.resetCounters();
-      const record = await syncGroup(db, temporal.client, worker.taskQueue, workspaceId, groupId, { full });
+      const record = await syncGroup(
+        db,
+        stack.temporal.client,
+        stack.worker.taskQueue,
+        workspaceId,
+        groupId,
+        { full },
+      );
       expect(record).toMatchObject({ status: 'completed' });
       const counters = await ws.control.counters();
       return { record, counters, requests: graphRequests(counters) };
@@ -216,7 +207,14 @@ describe('delta group sync', () => {
   it('when a full sync is asked for, settings changed, a week passed or nested groups are on, then the run is full', async () => {
     const t = await twinWorkspaces({ users: 4, members: 4, twin: false });
     const reason = async (full = false) => {
-      const record = await syncGroup(db, temporal.client, worker.taskQueue, t.ws.id, t.deltaGroup, { full });
+      const record = await syncGroup(
+        db,
+        stack.temporal.client,
+        stack.worker.taskQueue,
+        t.ws.id,
+        t.deltaGroup,
+        { full },
+      );
       return `${record.syncType}:${(record.checkpoint.syncPlan as { reason: string }).reason}`;
     };
 

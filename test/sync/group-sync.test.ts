@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testDb, testTemporalClient, startTestWorker, type RunningTestWorker } from '../helpers/stack';
+import { describe, expect, it } from 'vitest';
+import { CLEAN, useSyncStack } from './helpers/sync-stack';
 import { cardOf, changesOfRun, countRows, recipientByEntraId } from './helpers/snapshot';
 import {
   createWorkspace,
@@ -8,30 +8,14 @@ import {
   saveFieldSettings,
   startGroupSync,
   syncGroup,
-  testActivities,
-  testEncryptionKey,
 } from './helpers/sync-fixture';
 import { encryptSecret } from '../../config/secret-box';
 import { DEFAULT_FIELD_SETTINGS } from '../../sync/fields';
 import { groupSyncWorkflowId, progressQuery } from '../../workflows/contracts';
 
-const CLEAN = { guest: 0, disabled: 0, softDeleted: 0, noMail: 0, photo: 0 };
-
 describe('group sync', () => {
-  const db = testDb();
-  const key = testEncryptionKey();
-  let worker: RunningTestWorker;
-  let temporal: Awaited<ReturnType<typeof testTemporalClient>>;
-
-  beforeAll(async () => {
-    temporal = await testTemporalClient();
-    worker = await startTestWorker({ activities: testActivities(db, key) });
-  });
-  afterAll(async () => {
-    await worker?.stop();
-    await temporal?.close();
-    await db.destroy();
-  });
+  const stack = useSyncStack();
+  const { db, key } = stack;
 
   async function seededGroup(users = 12, extra: object = {}) {
     const ws = await createWorkspace(db, key, {
@@ -48,7 +32,7 @@ describe('group sync', () => {
 
   it('when a seeded group is synced, then its users become recipients, members and cards with the mapped values', async () => {
     const { ws, entraGroup, groupId } = await seededGroup();
-    const run = await syncGroup(db, temporal.client, worker.taskQueue, ws.id, groupId);
+    const run = await syncGroup(db, stack.temporal.client, stack.worker.taskQueue, ws.id, groupId);
 
     expect(run.status).toBe('completed');
     expect(run.phase).toBe('done');
@@ -101,9 +85,11 @@ describe('group sync', () => {
 
   it('when a group is synced again without changes, then nothing is updated and no card version or event is written', async () => {
     const { ws, groupId } = await seededGroup(8);
-    await syncGroup(db, temporal.client, worker.taskQueue, ws.id, groupId);
+    await syncGroup(db, stack.temporal.client, stack.worker.taskQueue, ws.id, groupId);
     const before = await countRows(db, ws.id);
-    const again = await syncGroup(db, temporal.client, worker.taskQueue, ws.id, groupId, { full: true });
+    const again = await syncGroup(db, stack.temporal.client, stack.worker.taskQueue, ws.id, groupId, {
+      full: true,
+    });
 
     expect(again.counts).toMatchObject({ membersFetched: 8, recipientsUnchanged: 8, cardsUnchanged: 8 });
     for (const k of [
@@ -119,10 +105,12 @@ describe('group sync', () => {
 
   it('when one job title changes in Entra, then exactly one recipient, one card version and one card.updated event follow', async () => {
     const { ws, groupId } = await seededGroup(8);
-    await syncGroup(db, temporal.client, worker.taskQueue, ws.id, groupId);
+    await syncGroup(db, stack.temporal.client, stack.worker.taskQueue, ws.id, groupId);
     const [user] = await ws.control.listUsers({ limit: 1 });
     await ws.control.updateUser(user!.id, { jobTitle: 'Chief Cartographer' });
-    const run = await syncGroup(db, temporal.client, worker.taskQueue, ws.id, groupId, { full: true });
+    const run = await syncGroup(db, stack.temporal.client, stack.worker.taskQueue, ws.id, groupId, {
+      full: true,
+    });
 
     expect(run.counts).toMatchObject({
       recipientsUpdated: 1,
@@ -148,7 +136,7 @@ describe('group sync', () => {
 
   it('when a Schedule starts the sync without a run id, then the workflow creates the run record itself', async () => {
     const { ws, groupId } = await seededGroup(3);
-    const started = await startGroupSync(db, temporal.client, worker.taskQueue, ws.id, groupId, {
+    const started = await startGroupSync(db, stack.temporal.client, stack.worker.taskQueue, ws.id, groupId, {
       withRunRecord: false,
     });
     const result = await started.result();
@@ -194,7 +182,7 @@ describe('group sync', () => {
       })
       .where('id', '=', groupId)
       .execute();
-    await syncGroup(db, temporal.client, worker.taskQueue, ws.id, groupId);
+    await syncGroup(db, stack.temporal.client, stack.worker.taskQueue, ws.id, groupId);
     const recipient = (await recipientByEntraId(db, ws.id, u!.id))!;
     expect(recipient.customFields).toEqual({ linkedin: 'https://linkedin.example/ada' });
     expect((await cardOf(db, recipient.id, groupId))!.content).toEqual({
@@ -213,7 +201,7 @@ describe('group sync', () => {
       department: 'Entra Dept',
       onPremisesExtensionAttributes: { extensionAttribute3: null },
     });
-    const run = await syncGroup(db, temporal.client, worker.taskQueue, ws.id, groupId);
+    const run = await syncGroup(db, stack.temporal.client, stack.worker.taskQueue, ws.id, groupId);
     expect(await recipientByEntraId(db, ws.id, u!.id)).toMatchObject({
       jobTitle: 'Manual Title',
       department: 'Manual Dept',
@@ -232,7 +220,7 @@ describe('group sync', () => {
       .set({ clientSecretEncrypted: encryptSecret('not-the-secret', key) })
       .where('workspaceId', '=', ws.id)
       .execute();
-    const started = await startGroupSync(db, temporal.client, worker.taskQueue, ws.id, groupId);
+    const started = await startGroupSync(db, stack.temporal.client, stack.worker.taskQueue, ws.id, groupId);
     await expect(started.result()).rejects.toThrow();
     const run = await runRecord(db, started.syncRunId);
     expect(run.status).toBe('failed');
@@ -243,7 +231,7 @@ describe('group sync', () => {
   it('when the linked Entra group no longer exists, then the run fails as group_not_found', async () => {
     const ws = await createWorkspace(db, key, { seed: 3, users: 2, traits: CLEAN });
     const groupId = await linkGroup(db, ws.id, '00000000-0000-4000-8000-00000000dead');
-    const started = await startGroupSync(db, temporal.client, worker.taskQueue, ws.id, groupId);
+    const started = await startGroupSync(db, stack.temporal.client, stack.worker.taskQueue, ws.id, groupId);
     await expect(started.result()).rejects.toThrow();
     expect((await runRecord(db, started.syncRunId)).error).toMatchObject({ code: 'group_not_found' });
   });

@@ -1,34 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testDb, testTemporalClient, startTestWorker, type RunningTestWorker } from '../helpers/stack';
+import { describe, expect, it } from 'vitest';
+import { CLEAN, useSyncStack } from './helpers/sync-stack';
 import { changesOfRun, countRows, recipientByEntraId } from './helpers/snapshot';
-import {
-  createWorkspace,
-  runRecord,
-  startImport,
-  testActivities,
-  testEncryptionKey,
-} from './helpers/sync-fixture';
-
-const CLEAN = { guest: 0, disabled: 0, softDeleted: 0, noMail: 0, photo: 0 };
+import { createWorkspace, runRecord, startImport } from './helpers/sync-fixture';
 
 describe('importing chosen users', () => {
-  const db = testDb();
-  const key = testEncryptionKey();
-  let worker: RunningTestWorker;
-  let temporal: Awaited<ReturnType<typeof testTemporalClient>>;
-
-  beforeAll(async () => {
-    temporal = await testTemporalClient();
-    worker = await startTestWorker({ activities: testActivities(db, key) });
-  });
-  afterAll(async () => {
-    await worker?.stop();
-    await temporal?.close();
-    await db.destroy();
-  });
+  const stack = useSyncStack();
+  const { db, key } = stack;
 
   async function importIds(workspaceId: string, ids: string[]) {
-    const started = await startImport(db, temporal.client, worker.taskQueue, workspaceId, ids);
+    const started = await startImport(db, stack.temporal.client, stack.worker.taskQueue, workspaceId, ids);
     await started.result();
     return runRecord(db, started.syncRunId);
   }

@@ -1,20 +1,11 @@
 import { WorkflowFailedError } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testDb, testTemporalClient, startTestWorker, type RunningTestWorker } from '../helpers/stack';
+import { describe, expect, it } from 'vitest';
+import { CLEAN, useSyncStack } from './helpers/sync-stack';
 import { cardOf, changesOfRun, recipientByEntraId } from './helpers/snapshot';
-import {
-  createWorkspace,
-  linkGroup,
-  runRecord,
-  startRecipientSync,
-  syncGroup,
-  testActivities,
-  testEncryptionKey,
-} from './helpers/sync-fixture';
+import { createWorkspace, linkGroup, runRecord, startRecipientSync, syncGroup } from './helpers/sync-fixture';
 import type { RecipientSyncMode } from '../../workflows/contracts';
 import type { SyncOptions } from '../../db/schema';
 
-const CLEAN = { guest: 0, disabled: 0, softDeleted: 0, noMail: 0, photo: 0 };
 const PNG_1 = Buffer.from(
   '89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c4944415478da63f8cfc000000301010018dd8db00000000049454e44ae426082',
   'hex',
@@ -22,20 +13,8 @@ const PNG_1 = Buffer.from(
 const PNG_2 = Buffer.concat([PNG_1, Buffer.from([0])]);
 
 describe('recipient sync', () => {
-  const db = testDb();
-  const key = testEncryptionKey();
-  let worker: RunningTestWorker;
-  let temporal: Awaited<ReturnType<typeof testTemporalClient>>;
-
-  beforeAll(async () => {
-    temporal = await testTemporalClient();
-    worker = await startTestWorker({ activities: testActivities(db, key) });
-  });
-  afterAll(async () => {
-    await worker?.stop();
-    await temporal?.close();
-    await db.destroy();
-  });
+  const stack = useSyncStack();
+  const { db, key } = stack;
 
   async function syncedPerson(options: Partial<SyncOptions> = {}) {
     const ws = await createWorkspace(db, key, {
@@ -51,14 +30,14 @@ describe('recipient sync', () => {
       },
       syncOptions: options,
     });
-    await syncGroup(db, temporal.client, worker.taskQueue, ws.id, groupId);
+    await syncGroup(db, stack.temporal.client, stack.worker.taskQueue, ws.id, groupId);
     const [u] = await ws.control.listUsers({ limit: 1 });
     const recipient = (await recipientByEntraId(db, ws.id, u!.id))!;
     const sync = async (mode: RecipientSyncMode) => {
       const started = await startRecipientSync(
         db,
-        temporal.client,
-        worker.taskQueue,
+        stack.temporal.client,
+        stack.worker.taskQueue,
         ws.id,
         recipient.id,
         mode,
@@ -182,13 +161,27 @@ describe('recipient sync', () => {
       .values({ workspaceId: ws.id, email: 'hand@made.example', customFields: '{}' })
       .returning('id')
       .executeTakeFirstOrThrow();
-    const info = await startRecipientSync(db, temporal.client, worker.taskQueue, ws.id, manual.id, 'info');
+    const info = await startRecipientSync(
+      db,
+      stack.temporal.client,
+      stack.worker.taskQueue,
+      ws.id,
+      manual.id,
+      'info',
+    );
     await expect(info.result()).rejects.toThrow(WorkflowFailedError);
     expect(await runRecord(db, info.syncRunId)).toMatchObject({
       status: 'failed',
       error: { code: 'not_linked' },
     });
-    const cards = await startRecipientSync(db, temporal.client, worker.taskQueue, ws.id, manual.id, 'cards');
+    const cards = await startRecipientSync(
+      db,
+      stack.temporal.client,
+      stack.worker.taskQueue,
+      ws.id,
+      manual.id,
+      'cards',
+    );
     expect((await cards.result()).status).toBe('completed');
   });
 });

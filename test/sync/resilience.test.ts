@@ -1,7 +1,7 @@
 import { WorkflowFailedError } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useSyncStack } from './helpers/sync-stack';
 import { DEFAULT_FIELD_SETTINGS } from '../../sync/fields';
-import { testDb, testTemporalClient, startTestWorker, type RunningTestWorker } from '../helpers/stack';
 import { countRows } from './helpers/snapshot';
 import {
   createWorkspace,
@@ -9,8 +9,6 @@ import {
   runRecord,
   saveFieldSettings,
   startGroupSync,
-  testActivities,
-  testEncryptionKey,
   type StartedSync,
 } from './helpers/sync-fixture';
 
@@ -19,20 +17,8 @@ const USERS = 1500;
 const NO_PHOTO = DEFAULT_FIELD_SETTINGS.filter((s) => s.field !== 'photo');
 
 describe('a sync under trouble', () => {
-  const db = testDb();
-  const key = testEncryptionKey();
-  let worker: RunningTestWorker;
-  let temporal: Awaited<ReturnType<typeof testTemporalClient>>;
-
-  beforeAll(async () => {
-    temporal = await testTemporalClient();
-    worker = await startTestWorker({ activities: testActivities(db, key) });
-  });
-  afterAll(async () => {
-    await worker?.stop();
-    await temporal?.close();
-    await db.destroy();
-  });
+  const stack = useSyncStack();
+  const { db, key } = stack;
 
   /** A slow tenant (every Graph answer waits) whose sync is stopped right after the first staged page. */
   async function syncPausedAfterFirstPage() {
@@ -44,7 +30,7 @@ describe('a sync under trouble', () => {
     await saveFieldSettings(db, ws.id, NO_PHOTO);
     const groupId = await linkGroup(db, ws.id, ws.tenant.groups[0]!.id);
     await ws.control.setFaults({ latencyMs: 400 });
-    const started = await startGroupSync(db, temporal.client, worker.taskQueue, ws.id, groupId);
+    const started = await startGroupSync(db, stack.temporal.client, stack.worker.taskQueue, ws.id, groupId);
     await untilCheckpoint(started, (cp) => Number(cp.fetchMembers?.pages ?? 0) >= 1);
     return { ws, groupId, started };
   }

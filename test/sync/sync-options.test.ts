@@ -1,33 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { CLEAN, useSyncStack } from './helpers/sync-stack';
 import type { SyncOptions } from '../../db/schema';
-import { testDb, testTemporalClient, startTestWorker, type RunningTestWorker } from '../helpers/stack';
 import { cardOf, changesOfRun, recipientByEntraId } from './helpers/snapshot';
-import {
-  createWorkspace,
-  linkGroup,
-  setGroupOptions,
-  syncGroup,
-  testActivities,
-  testEncryptionKey,
-} from './helpers/sync-fixture';
-
-const CLEAN = { guest: 0, disabled: 0, softDeleted: 0, noMail: 0, photo: 0 };
+import { createWorkspace, linkGroup, setGroupOptions, syncGroup } from './helpers/sync-fixture';
 
 describe('sync options', () => {
-  const db = testDb();
-  const key = testEncryptionKey();
-  let worker: RunningTestWorker;
-  let temporal: Awaited<ReturnType<typeof testTemporalClient>>;
-
-  beforeAll(async () => {
-    temporal = await testTemporalClient();
-    worker = await startTestWorker({ activities: testActivities(db, key) });
-  });
-  afterAll(async () => {
-    await worker?.stop();
-    await temporal?.close();
-    await db.destroy();
-  });
+  const stack = useSyncStack();
+  const { db, key } = stack;
 
   /** A synced group of four clean users; `user` is the first of them. */
   async function syncedTeam(options: Partial<SyncOptions> = {}) {
@@ -40,7 +19,7 @@ describe('sync options', () => {
     const entraGroupId = ws.tenant.groups[0]!.id;
     const groupId = await linkGroup(db, ws.id, entraGroupId, { syncOptions: options });
     const sync = (opts: { full?: boolean } = {}) =>
-      syncGroup(db, temporal.client, worker.taskQueue, ws.id, groupId, opts);
+      syncGroup(db, stack.temporal.client, stack.worker.taskQueue, ws.id, groupId, opts);
     await sync();
     const [first] = await ws.control.listUsers({ limit: 1 });
     const user = first!.id;
@@ -246,12 +225,16 @@ describe('sync options', () => {
       });
       const parent = ws.tenant.groups.find((g) => g.displayName === 'Parent')!;
       const direct = await linkGroup(db, ws.id, parent.id, { syncOptions: { includeNestedGroups: false } });
-      expect((await syncGroup(db, temporal.client, worker.taskQueue, ws.id, direct)).counts).toMatchObject({
+      expect(
+        (await syncGroup(db, stack.temporal.client, stack.worker.taskQueue, ws.id, direct)).counts,
+      ).toMatchObject({
         membersFetched: 2,
         recipientsCreated: 2,
       });
       await setGroupOptions(db, direct, { includeNestedGroups: true });
-      expect((await syncGroup(db, temporal.client, worker.taskQueue, ws.id, direct)).counts).toMatchObject({
+      expect(
+        (await syncGroup(db, stack.temporal.client, stack.worker.taskQueue, ws.id, direct)).counts,
+      ).toMatchObject({
         membersFetched: 5,
         recipientsCreated: 3,
       });
@@ -276,7 +259,7 @@ describe('sync options', () => {
         .returning('id')
         .executeTakeFirstOrThrow();
       const groupId = await linkGroup(db, ws.id, ws.tenant.groups[0]!.id);
-      const run = await syncGroup(db, temporal.client, worker.taskQueue, ws.id, groupId);
+      const run = await syncGroup(db, stack.temporal.client, stack.worker.taskQueue, ws.id, groupId);
       expect(run.counts).toMatchObject({ recipientsCreated: 1, recipientsUpdated: 1 });
       const linked = (await recipientByEntraId(db, ws.id, u!.id))!;
       expect(linked.id).toBe(manual.id);

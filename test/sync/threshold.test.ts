@@ -1,6 +1,6 @@
 import { WorkflowFailedError } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testDb, testTemporalClient, startTestWorker, type RunningTestWorker } from '../helpers/stack';
+import { describe, expect, it } from 'vitest';
+import { CLEAN, useSyncStack } from './helpers/sync-stack';
 import { approveSignal, progressQuery, type SyncProgress } from '../../workflows/contracts';
 import { countRows } from './helpers/snapshot';
 import {
@@ -9,28 +9,12 @@ import {
   runRecord,
   startGroupSync,
   syncGroup,
-  testActivities,
-  testEncryptionKey,
   type StartedSync,
 } from './helpers/sync-fixture';
 
-const CLEAN = { guest: 0, disabled: 0, softDeleted: 0, noMail: 0, photo: 0 };
-
 describe('deletion threshold', () => {
-  const db = testDb();
-  const key = testEncryptionKey();
-  let worker: RunningTestWorker;
-  let temporal: Awaited<ReturnType<typeof testTemporalClient>>;
-
-  beforeAll(async () => {
-    temporal = await testTemporalClient();
-    worker = await startTestWorker({ activities: testActivities(db, key) });
-  });
-  afterAll(async () => {
-    await worker?.stop();
-    await temporal?.close();
-    await db.destroy();
-  });
+  const stack = useSyncStack();
+  const { db, key } = stack;
 
   /** A synced group of 10 with a 20% threshold, 4 of whom then leave (40%), plus one job-title edit. */
   async function heldSync() {
@@ -44,12 +28,12 @@ describe('deletion threshold', () => {
     const groupId = await linkGroup(db, ws.id, entraGroupId, {
       syncOptions: { removedUsers: 'deactivate', deletionThreshold: { maxCount: null, maxPercent: 20 } },
     });
-    await syncGroup(db, temporal.client, worker.taskQueue, ws.id, groupId);
+    await syncGroup(db, stack.temporal.client, stack.worker.taskQueue, ws.id, groupId);
     const users = await ws.control.listUsers({ limit: 10 });
     for (const u of users.slice(0, 4)) await ws.control.removeMember(entraGroupId, u.id);
     await ws.control.updateUser(users[9]!.id, { jobTitle: 'Held Back' });
     const before = await countRows(db, ws.id);
-    const started = await startGroupSync(db, temporal.client, worker.taskQueue, ws.id, groupId);
+    const started = await startGroupSync(db, stack.temporal.client, stack.worker.taskQueue, ws.id, groupId);
     const progress = await waitFor(started, (p) => p.status === 'waiting_approval');
     return { ws, groupId, started, progress, before };
   }
@@ -142,9 +126,11 @@ describe('deletion threshold', () => {
     const groupId = await linkGroup(db, ws.id, entraGroupId, {
       syncOptions: { deletionThreshold: { maxCount: 1, maxPercent: 20 } },
     });
-    await syncGroup(db, temporal.client, worker.taskQueue, ws.id, groupId);
+    await syncGroup(db, stack.temporal.client, stack.worker.taskQueue, ws.id, groupId);
     const [u] = await ws.control.listUsers({ limit: 1 });
     await ws.control.removeMember(entraGroupId, u!.id);
-    expect((await syncGroup(db, temporal.client, worker.taskQueue, ws.id, groupId)).status).toBe('completed');
+    expect((await syncGroup(db, stack.temporal.client, stack.worker.taskQueue, ws.id, groupId)).status).toBe(
+      'completed',
+    );
   });
 });
