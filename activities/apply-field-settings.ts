@@ -1,15 +1,18 @@
 import { log } from '@temporalio/activity';
-import { readPresentChunk } from '../db/repositories/staged-members';
+import { countPassedOver, listMembersToApply, readStagedUsers } from '../db/repositories/staged-members';
 import { knownEntraIds } from '../db/repositories/recipient-writes';
 import { loadSyncFieldSettings, loadSyncGroup } from '../db/repositories/sync-context';
 import {
+  addRunCounts,
   phaseCheckpoint,
   readRunState,
   setCheckpoint,
   setRunPhase,
 } from '../db/repositories/sync-run-progress';
+import { refreshStatistics } from '../db/repositories/table-statistics';
 import type { EntraClient } from '../graph/entra-client';
-import { photoSyncs } from '../sync/apply-field-settings';
+import { fieldSettingsFingerprint, photoSyncs } from '../sync/apply-field-settings';
+import { commitChunk } from '../db/commit-chunk';
 import type { ActivityDeps } from './deps';
 import type { CountsResult, RunScope } from './run-scope';
 import { applyUsers, type ApplyScope } from './support/apply-users';
@@ -27,10 +30,15 @@ export interface ApplyFieldSettingsInput extends RunScope {
 
 /** Staged members per transaction. */
 export const APPLY_CHUNK = 1000;
+/** Chunks written in one run after which the tables' planner statistics are refreshed. */
+const STATISTICS_AFTER_CHUNKS = 3;
 
 /**
  * Reads the run's staged members in keyset chunks and applies Field Settings to each chunk in one
  * transaction that also moves the checkpoint, so a retry continues after the last committed chunk.
+ * Members applied before from the same data under the same settings are left out of the list to
+ * apply (listMembersToApply) and counted as unchanged at the end; recipient syncs, which also
+ * refresh photos, apply everyone in full.
  */
 export function createApplyFieldSettingsActivity(deps: ActivityDeps) {
   const { db } = deps;
@@ -50,6 +58,12 @@ export function createApplyFieldSettingsActivity(deps: ActivityDeps) {
           settings,
           skipNewDisabled: group ? group.syncOptions.disabledUsers !== 'keep' : true,
         };
+        const chunkScope = {
+          syncRunId,
+          workspaceId,
+          groupId: scope.groupId,
+          fingerprint: input.photos === 'all' ? null : fieldSettingsFingerprint(settings),
+        };
         let cp = {
           after: '',
           done: false,
@@ -60,9 +74,13 @@ export function createApplyFieldSettingsActivity(deps: ActivityDeps) {
           ),
         };
         let client: EntraClient | null = null;
+        const toApply = cp.done ? [] : await listMembersToApply(db, chunkScope, cp.after);
+        let listed = 0;
         while (!cp.done) {
           progress.throwIfCancelled();
-          const users = await readPresentChunk(db, syncRunId, cp.after, APPLY_CHUNK);
+          const ids = toApply.slice(listed, listed + APPLY_CHUNK);
+          listed += ids.length;
+          const { users, sourceHashes } = await readStagedUsers(db, chunkScope, ids);
           let photos = new Map<string, FetchedPhoto | null>();
           if (users.length && photoSyncs(settings)) {
             const known =
@@ -82,17 +100,24 @@ export function createApplyFieldSettingsActivity(deps: ActivityDeps) {
             }
           }
           const next = {
-            after: users.at(-1)?.id ?? cp.after,
-            done: users.length < APPLY_CHUNK,
-            chunks: cp.chunks + (users.length ? 1 : 0),
+            after: ids.at(-1) ?? cp.after,
+            done: listed >= toApply.length,
+            chunks: cp.chunks + (ids.length ? 1 : 0),
           };
-          await db.transaction().execute(async (trx) => {
-            if (users.length) await applyUsers(trx, scope, users, photos);
+          await commitChunk(db, { last: next.done }, async (trx) => {
+            if (users.length) await applyUsers(trx, scope, users, { photos, sourceHashes });
+            if (next.done)
+              await addRunCounts(trx, syncRunId, {
+                recipientsUnchanged: await countPassedOver(trx, syncRunId),
+              });
             await setCheckpoint(trx, syncRunId, 'applyFieldSettings', next);
           });
           cp = next;
           progress.set({ after: cp.after, chunks: cp.chunks });
         }
+        // A big first sync grows recipients and memberships from nothing: let the planner know.
+        if (cp.chunks >= STATISTICS_AFTER_CHUNKS)
+          await refreshStatistics(db, ['recipients', 'group_memberships']);
         const { counts } = await readRunState(db, syncRunId);
         log.info('field settings applied', { syncRunId, chunks: cp.chunks, counts });
         return { counts };

@@ -10,7 +10,7 @@ import {
 import type { DeltaLinks } from '../db/repositories/group-sync-state';
 import { loadSyncFieldSettings, loadSyncGroup, refreshGroupInfo } from '../db/repositories/sync-context';
 import {
-  clearStagedMembers,
+  clearRunWork,
   phaseCheckpoint,
   readRunState,
   setCheckpoint,
@@ -84,7 +84,7 @@ export function createFetchDeltaChangesActivity(deps: ActivityDeps) {
         /** Turns the run into a full one: nothing of the delta read stays. */
         const fallBack = async (reason: SyncTypeReason) => {
           await db.transaction().execute(async (trx) => {
-            await clearStagedMembers(trx, syncRunId);
+            await clearRunWork(trx, syncRunId);
             await setCheckpoint(trx, syncRunId, 'fetchDelta', {});
             await setSyncPlan(trx, syncRunId, {
               ...(plan as SyncPlan),

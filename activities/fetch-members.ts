@@ -3,15 +3,18 @@ import { sql } from 'kysely';
 import { stageUsers } from '../db/repositories/staged-members';
 import { loadSyncFieldSettings, loadSyncGroup, refreshGroupInfo } from '../db/repositories/sync-context';
 import {
-  clearStagedMembers,
+  clearRunWork,
   phaseCheckpoint,
   readRunState,
   setCheckpoint,
   setRunPhase,
   addRunCounts,
 } from '../db/repositories/sync-run-progress';
+import { refreshStatistics } from '../db/repositories/table-statistics';
 import { EntraError } from '../graph/errors';
+import { fieldSettingsFingerprint } from '../sync/apply-field-settings';
 import { graphSelectFor } from '../sync/graph-source';
+import { commitChunk } from '../db/commit-chunk';
 import type { ActivityDeps } from './deps';
 import type { CountsResult, GroupRunScope } from './run-scope';
 import {
@@ -35,6 +38,8 @@ interface FetchCheckpoint {
 
 /** How often an expired page link may restart the listing from the first page in one attempt. */
 const MAX_RESTARTS = 3;
+/** Pages staged in one run after which the staging table's planner statistics are refreshed. */
+const STATISTICS_AFTER_PAGES = 3;
 
 export interface FetchMembersInput extends GroupRunScope {
   /** Open delta rounds before the listing, so the run leaves delta links made under this basis. */
@@ -69,7 +74,9 @@ export function createFetchMembersActivity(deps: ActivityDeps) {
           done: false,
           ...phaseCheckpoint<FetchCheckpoint>(state, 'fetchMembers'),
         };
-        const select = graphSelectFor(await loadSyncFieldSettings(db, workspaceId));
+        const settings = await loadSyncFieldSettings(db, workspaceId);
+        const select = graphSelectFor(settings);
+        const fingerprint = fieldSettingsFingerprint(settings);
         const client = await openEntraClient(deps, workspaceId);
         const roundsCtx: DeltaRoundsContext | null = input.deltaBasis
           ? { db, client, syncRunId, entraGroupId: group.entraGroupId, select, basis: input.deltaBasis }
@@ -91,23 +98,29 @@ export function createFetchMembersActivity(deps: ActivityDeps) {
         let groupName = group.name;
 
         const listMembers = async () => {
-          const info = await groupInfo!;
-          groupName = info.displayName ?? group.name;
-          await refreshGroupInfo(db, groupId, info.displayName, info.description);
           const excludeGuests = !group.syncOptions.includeGuests;
           let restarts = 0;
           const restartsBefore = cp.restarts ?? 0;
 
-          while (!cp.done && failure === null) {
-            progress.throwIfCancelled();
-            let page;
-            try {
-              page = await client.listGroupUsers({
+          const requestPage = (nextLink: string | null) =>
+            settleLater(
+              client.listGroupUsers({
                 groupId: group.entraGroupId,
                 transitive: group.syncOptions.includeNestedGroups,
                 select,
-                nextLink: cp.nextLink,
-              });
+                nextLink,
+              }),
+            );
+          // The next page is requested before this one is staged: paging and staging overlap.
+          let pending = cp.done ? null : requestPage(cp.nextLink);
+          const info = await groupInfo!;
+          groupName = info.displayName ?? group.name;
+          await refreshGroupInfo(db, groupId, info.displayName, info.description);
+          while (pending && failure === null) {
+            progress.throwIfCancelled();
+            let page;
+            try {
+              page = await pending;
             } catch (err) {
               if (
                 !(err instanceof EntraError && err.code === 'skiptoken_expired') ||
@@ -121,7 +134,7 @@ export function createFetchMembersActivity(deps: ActivityDeps) {
               });
               cp = { nextLink: null, pages: 0, done: false, restarts: restartsBefore + restarts };
               await db.transaction().execute(async (trx) => {
-                await clearStagedMembers(trx, syncRunId);
+                await clearRunWork(trx, syncRunId);
                 await trx
                   .updateTable('syncRuns')
                   .set({ counts: sql`counts - 'membersFetched'` })
@@ -129,6 +142,7 @@ export function createFetchMembersActivity(deps: ActivityDeps) {
                   .execute();
                 await setCheckpoint(trx, syncRunId, 'fetchMembers', { ...cp });
               });
+              pending = requestPage(null);
               continue;
             }
             const next: FetchCheckpoint = {
@@ -137,8 +151,9 @@ export function createFetchMembersActivity(deps: ActivityDeps) {
               done: !page.nextLink,
               restarts: cp.restarts ?? 0,
             };
-            await db.transaction().execute(async (trx) => {
-              const added = await stageUsers(trx, syncRunId, page.items, { excludeGuests });
+            pending = next.done ? null : requestPage(next.nextLink);
+            await commitChunk(db, { last: next.done }, async (trx) => {
+              const added = await stageUsers(trx, syncRunId, page.items, { excludeGuests, fingerprint });
               await addRunCounts(trx, syncRunId, { membersFetched: added });
               await setCheckpoint(trx, syncRunId, 'fetchMembers', { ...next });
             });
@@ -160,6 +175,8 @@ export function createFetchMembersActivity(deps: ActivityDeps) {
         ]);
         if (failure !== null) throw failure;
 
+        // The staging table held another run's rows, or none, when it was last analyzed.
+        if (cp.pages >= STATISTICS_AFTER_PAGES) await refreshStatistics(db, ['sync_staged_members']);
         const { counts } = await readRunState(db, syncRunId);
         log.info('members fetched', {
           syncRunId,

@@ -1,6 +1,6 @@
 import { log } from '@temporalio/activity';
 import type { SyncCounts, SyncRunError } from '../db/schema';
-import { clearStagedMembers, finishRun } from '../db/repositories/sync-run-progress';
+import { clearRunWork, finishRun } from '../db/repositories/sync-run-progress';
 import { recordCompletedGroupRun, type DeltaLinks } from '../db/repositories/group-sync-state';
 import type { ActivityDeps } from './deps';
 
@@ -37,7 +37,7 @@ export function createFinishSyncRunActivity({ db }: ActivityDeps) {
         }
       }
     });
-    await clearStagedMembers(db, input.syncRunId);
+    await clearRunWork(db, input.syncRunId);
     // A run whose record was never written (its start failed) has nothing to end.
     const run = await db
       .selectFrom('syncRuns')

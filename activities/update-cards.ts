@@ -1,11 +1,13 @@
 import { log } from '@temporalio/activity';
-import { readGroupCardRecipients, readRunCardRecipients } from '../db/repositories/card-writes';
+import { queueCardRecipients, readCardQueue } from '../db/repositories/card-writes';
 import {
+  addRunCounts,
   phaseCheckpoint,
   readRunState,
   setCheckpoint,
   setRunPhase,
 } from '../db/repositories/sync-run-progress';
+import { commitChunk } from '../db/commit-chunk';
 import type { ActivityDeps } from './deps';
 import type { CountsResult, RunScope } from './run-scope';
 import { classifyErrors } from './support/errors';
@@ -27,7 +29,9 @@ const NO_ID = '00000000-0000-0000-0000-000000000000';
 
 /**
  * Re-renders cards and writes a version plus an outbox event only where the content (or the
- * card's active state) changed. Never calls Microsoft Graph.
+ * card's active state) changed. A group run first queues, in one statement, the recipients whose
+ * cards may be due (queueCardRecipients), then works through the queue in chunks, each in one
+ * transaction with the checkpoint. Never calls Microsoft Graph.
  */
 export function createUpdateCardsActivity({ db }: ActivityDeps) {
   return async function updateCards(input: UpdateCardsInput): Promise<CountsResult> {
@@ -38,20 +42,39 @@ export function createUpdateCardsActivity({ db }: ActivityDeps) {
         let cp = {
           after: NO_ID,
           done: false,
-          ...phaseCheckpoint<{ after: string; done: boolean }>(
+          queued: false,
+          ...phaseCheckpoint<{ after: string; done: boolean; queued: boolean }>(
             await readRunState(db, syncRunId),
             'updateCards',
           ),
         };
+        const { groupId } = input;
+        if (groupId && !cp.queued) {
+          const next = { ...cp, queued: true };
+          const queue = await db.transaction().execute(async (trx) => {
+            const found = await queueCardRecipients(trx, {
+              syncRunId,
+              groupId,
+              touchedOnly: !!input.touchedOnly,
+            });
+            await addRunCounts(trx, syncRunId, { cardsUnchanged: found.unchanged });
+            await setCheckpoint(trx, syncRunId, 'updateCards', next);
+            return found;
+          });
+          cp = next;
+          log.info('card recipients queued', { syncRunId, ...queue });
+        }
         while (!cp.done) {
           progress.throwIfCancelled();
-          const ids = !input.groupId
-            ? [input.recipientId!]
-            : input.touchedOnly
-              ? await readRunCardRecipients(db, syncRunId, cp.after, CARDS_CHUNK)
-              : await readGroupCardRecipients(db, input.groupId, syncRunId, cp.after, CARDS_CHUNK);
-          const next = { after: ids.at(-1) ?? cp.after, done: !input.groupId || ids.length < CARDS_CHUNK };
-          await db.transaction().execute(async (trx) => {
+          const ids = groupId
+            ? await readCardQueue(db, syncRunId, cp.after, CARDS_CHUNK)
+            : [input.recipientId!];
+          const next = {
+            after: ids.at(-1) ?? cp.after,
+            done: !groupId || ids.length < CARDS_CHUNK,
+            queued: cp.queued,
+          };
+          await commitChunk(db, { last: next.done }, async (trx) => {
             if (ids.length) await reconcileCards(trx, workspaceId, syncRunId, ids);
             await setCheckpoint(trx, syncRunId, 'updateCards', next);
           });

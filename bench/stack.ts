@@ -18,6 +18,7 @@ export const BENCH_ENCRYPTION_KEY = Buffer.alloc(32, 7);
 
 export interface BenchStack {
   db: Db;
+  databaseUrl: string;
   client: Client;
   emulator: Awaited<ReturnType<typeof startEmulator>>;
   worker: ChildProcess;
@@ -55,19 +56,25 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
   await migrateToLatest(db);
   await sql`create extension if not exists pg_stat_statements`.execute(db);
 
-  const worker = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_DIR, 'worker', 'main.ts')], {
-    cwd: PROJECT_DIR,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: {
-      ...process.env,
-      DATABASE_URL: pg.url,
-      TEMPORAL_ADDRESS: temporal.address,
-      TASK_QUEUE: BENCH_TASK_QUEUE,
-      ENCRYPTION_KEY: BENCH_ENCRYPTION_KEY.toString('base64'),
-      NODE_EXTRA_CA_CERTS: emulator.caCertPath,
-      LOG_LEVEL: 'warn',
+  // BENCH_WORKER_NODE_ARGS passes flags to the worker's Node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const nodeArgs = process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const worker = spawn(
+    process.execPath,
+    [...nodeArgs, '--import', 'tsx', path.join(PROJECT_DIR, 'worker', 'main.ts')],
+    {
+      cwd: PROJECT_DIR,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: {
+        ...process.env,
+        DATABASE_URL: pg.url,
+        TEMPORAL_ADDRESS: temporal.address,
+        TASK_QUEUE: BENCH_TASK_QUEUE,
+        ENCRYPTION_KEY: BENCH_ENCRYPTION_KEY.toString('base64'),
+        NODE_EXTRA_CA_CERTS: emulator.caCertPath,
+        LOG_LEVEL: 'warn',
+      },
     },
-  });
+  );
   stops.unshift(
     () =>
       new Promise<void>((resolve) => {
@@ -84,6 +91,7 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
   const status = () => readFileSync(`/proc/${worker.pid}/status`, 'utf8');
   return {
     db,
+    databaseUrl: pg.url,
     client,
     emulator,
     worker,
@@ -98,11 +106,11 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
     },
     async topStatements(limit) {
       const { rows } = await sql<{ calls: number; ms: number; query: string }>`
-        select calls::bigint as calls, round(total_exec_time)::bigint as ms, left(regexp_replace(query, '\s+', ' ', 'g'), 160) as query
+        select calls::bigint as calls, round(total_exec_time)::bigint as ms, left(regexp_replace(query, '[[:space:]]+', ' ', 'g'), 160) as query
         from pg_stat_statements
         where dbid = (select oid from pg_database where datname = current_database())
           and query not ilike '%pg_stat_statements%'
-        order by calls desc limit ${limit}`.execute(db);
+        order by total_exec_time desc limit ${limit}`.execute(db);
       return rows.map((r) => ({ calls: Number(r.calls), ms: Number(r.ms), query: r.query }));
     },
     async resetSqlCalls() {

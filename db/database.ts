@@ -14,12 +14,21 @@ export interface CreateDatabaseOptions {
 
 export type Db = Kysely<Database>;
 
+/**
+ * Planner settings for this application's sessions. Postgres's default random_page_cost (4) models
+ * spinning disks: with it, a chunk's lookup of 1,000 ids by index loses to a hash join over the whole
+ * table, which makes every chunk of a big group sync cost as much as the table (measured: 325 ms per
+ * 1,000 card targets at 100,000 members, 35 ms with 1.1). 1.1 is the usual value for SSD storage.
+ */
+const SESSION_OPTIONS = '-c random_page_cost=1.1';
+
 /** One pool per process, built at the entry point and passed down. */
 export function createDatabase(opts: CreateDatabaseOptions): Db {
   const pool = new pg.Pool({
     connectionString: opts.url,
     max: opts.max ?? 10,
     application_name: opts.application ?? 'entra-card-sync',
+    options: SESSION_OPTIONS,
   });
   return new Kysely<Database>({
     dialect: new PostgresDialect({ pool }),

@@ -8,6 +8,8 @@ import type { GraphUser } from './types';
 
 /** Graph's limit per $batch request. */
 export const BATCH_LIMIT = 20;
+/** $batch requests in flight at once: departed members of a big group are read 80 at a time. */
+const BATCHES_IN_FLIGHT = 4;
 
 interface InnerResponse {
   id: string;
@@ -25,7 +27,7 @@ export interface BatchPolicy {
 const describe: CallDescription = { what: 'read users by id in a $batch', permissions: [USER_READ_ALL] };
 
 /**
- * Users by id, 20 per $batch. Inner 404s are null (deleted from the directory). Inner 429/503/504
+ * Users by id, 20 per $batch, up to 4 batches in flight. Inner 404s are null (deleted from the directory). Inner 429/503/504
  * are sent again in a later batch after the largest inner Retry-After, at most maxThrottleRetries
  * times; other inner failures are classified like top-level ones and thrown.
  */
@@ -38,8 +40,12 @@ export async function getUsersByIds(
   const result = new Map<string, GraphUser | null>();
   const unique = [...new Set(ids)];
   const query = `$select=${userSelect(select)}`;
-  for (let start = 0; start < unique.length; start += BATCH_LIMIT) {
-    let pending = unique.slice(start, start + BATCH_LIMIT);
+  const slices: string[][] = [];
+  for (let start = 0; start < unique.length; start += BATCH_LIMIT)
+    slices.push(unique.slice(start, start + BATCH_LIMIT));
+
+  const readSlice = async (slice: string[]) => {
+    let pending = slice;
     for (let attempt = 0; pending.length > 0; attempt++) {
       const requests = pending.map((id, i) => ({
         id: String(i),
@@ -84,6 +90,18 @@ export async function getUsersByIds(
       }
       pending = retry;
     }
-  }
+  };
+  // Each lane takes the next slice when its batch is done; the first failure ends the read.
+  let next = 0;
+  let failed = false;
+  const lane = async () => {
+    try {
+      while (!failed && next < slices.length) await readSlice(slices[next++]!);
+    } catch (err) {
+      failed = true;
+      throw err;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(BATCHES_IN_FLIGHT, slices.length) }, lane));
   return result;
 }

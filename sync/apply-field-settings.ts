@@ -1,5 +1,6 @@
 import type { RecipientProfileColumns } from '../db/schema';
 import { DEFAULT_FIELD_SETTINGS, type FieldSetting, type ProfileColumn } from './fields';
+import { canonicalJson, sha256Hex } from './canonical-json';
 import { readGraphSource } from './graph-source';
 
 /** Every text column of a recipient profile, email included. */
@@ -56,6 +57,17 @@ export function effectiveFieldSettings(rows: FieldSetting[]): FieldSetting[] {
   const email = base.find((s) => s.field === 'email');
   const rest = base.filter((s) => s.field !== 'email');
   return [{ field: 'email', source: email?.source ?? 'mail', sync: true, overwrite: true }, ...rest];
+}
+
+/** Bump when planRecipientFields maps users differently, so every recipient is applied again once. */
+const APPLY_LOGIC_VERSION = 'apply-v1';
+
+/**
+ * Identifies the mapping a recipient was applied under: the effective Field Settings and this
+ * code's version. Together with the staged Graph user it makes `recipients.entra_source_hash`.
+ */
+export function fieldSettingsFingerprint(settings: FieldSetting[]): string {
+  return sha256Hex(canonicalJson({ logic: APPLY_LOGIC_VERSION, settings: effectiveFieldSettings(settings) }));
 }
 
 /** What the workspace value becomes under one setting; `entra` is Entra's value (null = cleared). */

@@ -12,12 +12,15 @@ export interface CardTarget {
   template: CardTemplate;
   source: CardSource;
   photo: CardPhotoRef | null;
+  /** The key of the inputs above (db/repositories/card-source-key.ts), stored with what is rendered from them. */
+  sourceKey: string;
   card: {
     id: string;
     version: number;
     status: CardStatus;
     contentHash: string;
     content: Record<string, unknown>;
+    sourceKey: string | null;
   } | null;
 }
 
@@ -30,6 +33,7 @@ export interface CardWrite {
   status: CardStatus;
   content: Record<string, unknown>;
   contentHash: string;
+  sourceKey: string;
   event: CardEventType;
 }
 
@@ -42,7 +46,7 @@ export type CardDecision = CardWrite | { kind: 'unchanged' | 'none' };
 export function planCardWrite(target: CardTarget, newCardId: () => string): CardDecision {
   const wantActive = target.recipientActive && target.isMember;
   const { card } = target;
-  const base = { recipientId: target.recipientId, groupId: target.groupId };
+  const base = { recipientId: target.recipientId, groupId: target.groupId, sourceKey: target.sourceKey };
   if (!card) {
     if (!wantActive || !target.createCards) return { kind: 'none' };
     const { content, contentHash } = renderCard(target.source, target.template, target.photo);

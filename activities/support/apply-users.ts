@@ -12,6 +12,7 @@ import {
   loadRecipientsByEmails,
   loadRecipientsByEntraIds,
   lockWorkspaceForSync,
+  setEntraSourceHashes,
   updateRecipients,
   type ChangeRow,
   type SyncRecipient,
@@ -40,6 +41,13 @@ const lower = (s: string) => s.toLowerCase();
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 const bool = (v: unknown): boolean | null => (typeof v === 'boolean' ? v : null);
 
+export interface ApplyInputs {
+  /** Photos fetched for this chunk (only for whom the photo field is applied). */
+  photos: Map<string, FetchedPhoto | null>;
+  /** What each user's recipient is marked as applied from (see listMembersToApply). */
+  sourceHashes: Map<string, string>;
+}
+
 /**
  * Applies Field Settings to one chunk of Graph users inside the caller's transaction: creates,
  * links (manual recipient with the same email) or updates recipients, reactivates people back in
@@ -50,9 +58,10 @@ export async function applyUsers(
   trx: Transaction<Database>,
   scope: ApplyScope,
   users: StagedUser[],
-  photos: Map<string, FetchedPhoto | null>,
+  { photos, sourceHashes }: ApplyInputs,
 ): Promise<Partial<SyncCounts>> {
   const { workspaceId, settings } = scope;
+  const hashOf = (u: StagedUser) => sourceHashes.get(u.id) ?? null;
   await lockWorkspaceForSync(trx, workspaceId);
   const byEntra = new Map(
     (
@@ -87,6 +96,8 @@ export async function applyUsers(
   const photoWrites: PhotoWrite[] = [];
   const photoDeletes: string[] = [];
   const changes: ChangeRow[] = [];
+  /** Recipients already as applied whose mark of what they were applied from is new. */
+  const marks: Array<{ id: string; entraSourceHash: string }> = [];
   const members: string[] = [];
   const outcomes: Array<{ entraUserId: string; recipientId: string | null; outcome: string }> = [];
 
@@ -172,6 +183,7 @@ export async function applyUsers(
           customFields: plan.customFields,
           accountEnabled,
           userType,
+          entraSourceHash: hashOf(u),
         };
         owner.entraUserId = u.id;
         applyPhoto(u, next, false);
@@ -209,6 +221,7 @@ export async function applyUsers(
         photoHash: null,
         accountEnabled,
         userType,
+        entraSourceHash: hashOf(u),
       };
       applyPhoto(u, created, true);
       claimed.set(email, created.id);
@@ -240,6 +253,7 @@ export async function applyUsers(
       customFields: plan.customFields,
       accountEnabled,
       userType,
+      entraSourceHash: hashOf(u),
     };
     const reactivate =
       current.status !== 'active' && isSyncStatusReason(current.statusReason) && accountEnabled !== false;
@@ -268,6 +282,8 @@ export async function applyUsers(
       current.userType !== userType
     )
       updates.push(next);
+    else if (next.entraSourceHash && next.entraSourceHash !== current.entraSourceHash)
+      marks.push({ id: current.id, entraSourceHash: next.entraSourceHash });
     if (fieldsChanged) bump('recipientsUpdated');
     else if (!reactivate) bump('recipientsUnchanged');
     outcomes.push({
@@ -280,6 +296,7 @@ export async function applyUsers(
 
   await insertRecipients(trx, workspaceId, inserts);
   await updateRecipients(trx, updates);
+  await setEntraSourceHashes(trx, marks);
   await upsertPhotos(trx, photoWrites);
   await deletePhotos(trx, photoDeletes);
   if (scope.groupId) await addMemberships(trx, scope.groupId, members);

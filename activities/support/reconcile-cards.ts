@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Database, SyncCounts } from '../../db/schema';
-import { loadCardTargets, writeCards } from '../../db/repositories/card-writes';
+import { loadCardTargets, setCardSourceKeys, writeCards } from '../../db/repositories/card-writes';
 import { lockWorkspaceForSync } from '../../db/repositories/recipient-writes';
 import { addRunCounts } from '../../db/repositories/sync-run-progress';
 import { planCardWrite, type CardWrite } from '../../sync/plan-card-write';
@@ -26,14 +26,18 @@ export async function reconcileCards(
   await lockWorkspaceForSync(trx, workspaceId);
   const counts: Partial<Record<keyof SyncCounts, number>> = {};
   const writes: CardWrite[] = [];
+  const keyed: Array<{ cardId: string; sourceKey: string }> = [];
   for (const target of await loadCardTargets(trx, workspaceId, recipientIds)) {
     const decision = planCardWrite(target, randomUUID);
     if (decision.kind === 'none') continue;
     const key = COUNT_OF[decision.kind];
     counts[key] = (counts[key] ?? 0) + 1;
     if ('cardId' in decision) writes.push(decision);
+    else if (target.card && target.card.sourceKey !== target.sourceKey)
+      keyed.push({ cardId: target.card.id, sourceKey: target.sourceKey });
   }
   await writeCards(trx, workspaceId, syncRunId, writes);
+  await setCardSourceKeys(trx, keyed);
   await addRunCounts(trx, syncRunId, counts);
   return counts;
 }

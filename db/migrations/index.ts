@@ -3,6 +3,8 @@ import * as initial from './2026_11_27_0001_initial';
 import * as oneActiveGroupRun from './2026_11_27_0003_one_active_run';
 import * as workerCounters from './2026_11_27_0004_worker_counters';
 import * as deltaSyncState from './2026_11_28_0005_delta_sync_state';
+import * as skipUnchanged from './2026_11_28_0006_skip_unchanged';
+import * as leanBulkTables from './2026_11_28_0007_lean_bulk_tables';
 
 /** Listed by hand so migrations load the same under tsx, vitest and bundlers. Append only. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +12,6 @@ export const migrations: Record<string, Migration> = {
   '2026_11_27_0003_one_active_run': oneActiveGroupRun,
   '2026_11_27_0004_worker_counters': workerCounters,
   '2026_11_28_0005_delta_sync_state': deltaSyncState,
+  '2026_11_28_0006_skip_unchanged': skipUnchanged,
+  '2026_11_28_0007_lean_bulk_tables': leanBulkTables,
 };

@@ -3,6 +3,7 @@ import type { Db } from '../database';
 import type { CardStatus, CardTemplate, Database, RecipientStatus, SyncOptions } from '../schema';
 import { PROFILE_COLUMNS, type ProfileValues } from '../../sync/apply-field-settings';
 import type { CardTarget, CardWrite } from '../../sync/plan-card-write';
+import { CARD_SOURCE_KEY, TEMPLATE_KEY } from './card-source-key';
 
 type Conn = Db | Transaction<Database>;
 
@@ -24,6 +25,8 @@ interface TargetRow extends Record<string, unknown> {
   cardContent: Record<string, unknown> | null;
   photoHash: string | null;
   photoType: string | null;
+  sourceKey: string;
+  cardSourceKey: string | null;
 }
 
 /**
@@ -36,24 +39,31 @@ export async function loadCardTargets(
   recipientIds: string[],
 ): Promise<CardTarget[]> {
   if (!recipientIds.length) return [];
+  // Lateral joins fenced with `offset 0` (so the planner cannot flatten them into scans of the
+  // whole table) keep this a handful of index lookups per recipient, whatever the tables' size and
+  // however stale their statistics (a first sync grows them from nothing).
   const { rows } = await sql<TargetRow>`
-    with ids as (select unnest(${recipientIds}::uuid[]) as id),
-    pairs as (
-      select gm.recipient_id, gm.group_id from group_memberships gm join ids on gm.recipient_id = ids.id
-      union
-      select c.recipient_id, c.group_id from cards c join ids on c.recipient_id = ids.id
-    )
-    select p.recipient_id, p.group_id, r.status as recipient_status, ${profileSelect}, r.custom_fields,
-           g.card_template, g.sync_options, (gm.recipient_id is not null) as is_member,
+    select r.id as recipient_id, p.group_id, r.status as recipient_status, ${profileSelect}, r.custom_fields,
+           g.card_template, g.sync_options, m.is_member,
            c.id as card_id, c.version as card_version, c.status as card_status, c.content_hash as card_content_hash,
-           c.content as card_content, ph.content_hash as photo_hash, ph.content_type as photo_type
-    from pairs p
-    join recipients r on r.id = p.recipient_id and r.workspace_id = ${workspaceId}
-    join groups g on g.id = p.group_id
-    left join group_memberships gm on gm.group_id = p.group_id and gm.recipient_id = p.recipient_id
-    left join cards c on c.group_id = p.group_id and c.recipient_id = p.recipient_id
-    left join recipient_photos ph on ph.recipient_id = r.id
-    order by p.recipient_id, p.group_id`.execute(db);
+           c.content as card_content, c.source_key as card_source_key, ph.content_hash as photo_hash,
+           ph.content_type as photo_type, ${CARD_SOURCE_KEY} as source_key
+    from recipients r
+    cross join lateral (
+      select gm.group_id from group_memberships gm where gm.recipient_id = r.id
+      union
+      select c.group_id from cards c where c.recipient_id = r.id
+      offset 0
+    ) p
+    join (select id, card_template, sync_options, ${TEMPLATE_KEY} as template_key from groups) g on g.id = p.group_id
+    cross join lateral (
+      select exists (select 1 from group_memberships gm where gm.group_id = p.group_id and gm.recipient_id = r.id) as is_member
+      offset 0
+    ) m
+    left join lateral (select * from cards c where c.recipient_id = r.id and c.group_id = p.group_id offset 0) c on true
+    left join lateral (select * from recipient_photos ph where ph.recipient_id = r.id offset 0) ph on true
+    where r.workspace_id = ${workspaceId}::uuid and r.id = any(${recipientIds}::uuid[])
+    order by r.id, p.group_id`.execute(db);
   return rows.map((row) => ({
     recipientId: row.recipientId,
     groupId: row.groupId,
@@ -68,6 +78,7 @@ export async function loadCardTargets(
       customFields: row.customFields ?? {},
     },
     photo: row.photoHash && row.photoType ? { contentHash: row.photoHash, contentType: row.photoType } : null,
+    sourceKey: row.sourceKey,
     card:
       row.cardId === null
         ? null
@@ -77,6 +88,7 @@ export async function loadCardTargets(
             status: row.cardStatus!,
             contentHash: row.cardContentHash!,
             content: row.cardContent ?? {},
+            sourceKey: row.cardSourceKey,
           },
   }));
 }
@@ -100,18 +112,20 @@ export async function writeCards(
     status: w.status,
     content: w.content,
     content_hash: w.contentHash,
+    source_key: w.sourceKey,
     event: w.event,
     is_new: w.kind === 'create',
   }));
   const rs = sql`jsonb_to_recordset(${JSON.stringify(records)}::jsonb)
-    as v(card_id uuid, recipient_id uuid, group_id uuid, version int, status text, content jsonb, content_hash text, event text, is_new boolean)`;
+    as v(card_id uuid, recipient_id uuid, group_id uuid, version int, status text, content jsonb, content_hash text, source_key text, event text, is_new boolean)`;
   await sql`
-    insert into cards (id, workspace_id, recipient_id, group_id, status, version, content, content_hash)
-    select v.card_id, ${workspaceId}::uuid, v.recipient_id, v.group_id, v.status, v.version, v.content, v.content_hash
+    insert into cards (id, workspace_id, recipient_id, group_id, status, version, content, content_hash, source_key)
+    select v.card_id, ${workspaceId}::uuid, v.recipient_id, v.group_id, v.status, v.version, v.content, v.content_hash, v.source_key
     from ${rs} where v.is_new
     on conflict (recipient_id, group_id) do nothing`.execute(db);
   await sql`
-    update cards c set version = v.version, status = v.status, content = v.content, content_hash = v.content_hash, updated_at = now()
+    update cards c set version = v.version, status = v.status, content = v.content, content_hash = v.content_hash,
+      source_key = v.source_key, updated_at = now()
     from ${rs} where not v.is_new and c.id = v.card_id and c.version = v.version - 1`.execute(db);
   await sql`
     insert into card_versions (card_id, version, status, content, content_hash, sync_run_id)
@@ -123,42 +137,82 @@ export async function writeCards(
     on conflict (card_id, version) do nothing`.execute(db);
 }
 
-/** Recipients whose cards a group sync reconciles, after `after`: its members, its cards' holders, and everyone the run touched. */
-export async function readGroupCardRecipients(
+/** Cards that render to what they hold but were rendered before their inputs were keyed: record the key. */
+export async function setCardSourceKeys(
   db: Conn,
-  groupId: string,
-  syncRunId: string,
-  after: string,
-  limit: number,
-): Promise<string[]> {
-  const { rows } = await sql<{ recipientId: string }>`
-    select recipient_id from (
-      select recipient_id from group_memberships where group_id = ${groupId} and recipient_id > ${after}::uuid
-      union
-      select recipient_id from cards where group_id = ${groupId} and recipient_id > ${after}::uuid
-      union
-      select recipient_id from sync_staged_members
-      where sync_run_id = ${syncRunId} and recipient_id is not null and recipient_id > ${after}::uuid
-    ) x
-    order by recipient_id
-    limit ${limit}`.execute(db);
-  return rows.map((r) => r.recipientId);
+  rows: Array<{ cardId: string; sourceKey: string }>,
+): Promise<void> {
+  if (!rows.length) return;
+  await sql`
+    update cards c set source_key = v.source_key
+    from unnest(${rows.map((r) => r.cardId)}::uuid[], ${rows.map((r) => r.sourceKey)}::text[]) as v(id, source_key)
+    where c.id = v.id`.execute(db);
 }
 
 /**
- * Recipients a delta run touched, after `after`: a delta run reconciles only their cards (every card
- * of theirs, in any group); the cards of untouched members were brought to their due state before.
+ * Fills the run's card queue in one statement: the recipients the run touched (staged with a
+ * recipient) and, unless `touchedOnly` (a delta run), every member or card holder of the group whose
+ * card is not in its due state: missing, active while it should not be, inactive while it should be,
+ * or rendered from other inputs than the current ones (`cards.source_key`). Also answers how many of
+ * the group's active cards the scan found already as due (`unchanged`), for the run's counts.
  */
-export async function readRunCardRecipients(
+export async function queueCardRecipients(
+  db: Conn,
+  args: { syncRunId: string; groupId: string; touchedOnly: boolean },
+): Promise<{ queued: number; unchanged: number }> {
+  const { syncRunId, groupId } = args;
+  // One pass over the group's memberships and cards (a full join: members without a card, cards
+  // of former members); the template key is computed once (`offset 0` keeps it from being inlined).
+  const scan = args.touchedOnly
+    ? sql`select null::uuid as recipient_id, false as due, false as active where false`
+    : sql`
+      select coalesce(gm.recipient_id, c.recipient_id) as recipient_id,
+        coalesce(case
+          when gm.recipient_id is null then c.status = 'active'
+          when c.id is null then r.status = 'active' and (g.sync_options ->> 'createCardsForNewMembers') is distinct from 'false'
+          when r.status = 'active' then c.status <> 'active' or c.source_key is distinct from ${CARD_SOURCE_KEY}
+          else c.status = 'active' end, false) as due,
+        coalesce(gm.recipient_id is not null and r.status = 'active' and c.status = 'active', false) as active
+      from (select recipient_id from group_memberships where group_id = ${groupId}::uuid) gm
+      full join (select * from cards where group_id = ${groupId}::uuid) c on c.recipient_id = gm.recipient_id
+      left join recipients r on r.id = gm.recipient_id
+      left join recipient_photos ph on ph.recipient_id = gm.recipient_id
+      cross join (select sync_options, ${TEMPLATE_KEY} as template_key from groups where id = ${groupId}::uuid offset 0) g`;
+  const { rows } = await sql<{ queued: number; unchanged: number }>`
+    with scan as (${scan}),
+    touched as (
+      select s.recipient_id from sync_staged_members s
+      where s.sync_run_id = ${syncRunId}::uuid and s.recipient_id is not null
+    ),
+    queued as (
+      insert into sync_card_queue (sync_run_id, recipient_id)
+      select ${syncRunId}::uuid, x.recipient_id
+      from (select recipient_id from scan where due union select recipient_id from touched) x
+      on conflict do nothing
+      returning 1
+    )
+    select (select count(*) from queued)::int as queued,
+      (select count(*) from scan
+       where active and not due and not exists (select 1 from touched t where t.recipient_id = scan.recipient_id))::int as unchanged`.execute(
+    db,
+  );
+  return rows[0] ?? { queued: 0, unchanged: 0 };
+}
+
+/** The next recipients of the run's card queue after `after` (keyset on the recipient id). */
+export async function readCardQueue(
   db: Conn,
   syncRunId: string,
   after: string,
   limit: number,
 ): Promise<string[]> {
-  const { rows } = await sql<{ recipientId: string }>`
-    select distinct recipient_id from sync_staged_members
-    where sync_run_id = ${syncRunId} and recipient_id is not null and recipient_id > ${after}::uuid
-    order by recipient_id
-    limit ${limit}`.execute(db);
+  const rows = await db
+    .selectFrom('syncCardQueue')
+    .select('recipientId')
+    .where('syncRunId', '=', syncRunId)
+    .where('recipientId', '>', after)
+    .orderBy('recipientId')
+    .limit(limit)
+    .execute();
   return rows.map((r) => r.recipientId);
 }

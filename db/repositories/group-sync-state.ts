@@ -53,6 +53,8 @@ export async function recordCompletedGroupRun(
     insert into group_skipped_members (group_id, entra_user_id)
     select ${run.groupId}::uuid, s.entra_user_id from sync_staged_members s
     where s.sync_run_id = ${run.id}::uuid and (s.change = 'present' or s.outcome = 'excluded_guest')
+      -- no outcome: applyFieldSettings passed the member over as an unchanged member of the group
+      and s.outcome is not null
       and not exists (
         select 1 from recipients r join group_memberships gm on gm.group_id = ${run.groupId}::uuid and gm.recipient_id = r.id
         where r.workspace_id = ${run.workspaceId}::uuid and r.entra_user_id = s.entra_user_id)

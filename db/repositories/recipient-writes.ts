@@ -17,6 +17,8 @@ export interface SyncRecipient {
   photoHash: string | null;
   accountEnabled: boolean | null;
   userType: string | null;
+  /** What the sync last applied the recipient from (listMembersToApply); null = apply in full next time. */
+  entraSourceHash: string | null;
 }
 
 const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
@@ -32,6 +34,7 @@ const WRITE_COLUMNS: Array<[string, string]> = [
   ['photo_hash', 'text'],
   ['account_enabled', 'boolean'],
   ['user_type', 'text'],
+  ['entra_source_hash', 'text'],
 ];
 
 function toRecord(r: SyncRecipient): Record<string, unknown> {
@@ -44,6 +47,7 @@ function toRecord(r: SyncRecipient): Record<string, unknown> {
     photo_hash: r.photoHash,
     account_enabled: r.accountEnabled,
     user_type: r.userType,
+    entra_source_hash: r.entraSourceHash,
   };
   for (const c of PROFILE_COLUMNS) rec[snake(c)] = r.values[c];
   return rec;
@@ -71,6 +75,7 @@ function fromRow(row: Record<string, unknown>): SyncRecipient {
     photoHash: row.photoHash as string | null,
     accountEnabled: row.accountEnabled as boolean | null,
     userType: row.userType as string | null,
+    entraSourceHash: row.entraSourceHash as string | null,
   };
 }
 
@@ -82,19 +87,25 @@ export async function lockWorkspaceForSync(trx: Transaction<Database>, workspace
   await sql`select pg_advisory_xact_lock(hashtextextended(${'sync:' + workspaceId}, 0))`.execute(trx);
 }
 
+/**
+ * One keyed lookup of a workspace's recipient, for a lateral join per chunk key. The `offset 0`
+ * fence keeps it an index lookup per key: flattened, the planner may scan the workspace's whole
+ * index instead when the statistics still describe the table before a big first sync filled it.
+ */
+function byKey(workspaceId: string, match: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`select * from recipients r where r.workspace_id = ${workspaceId}::uuid and ${match} offset 0`;
+}
+
 export async function loadRecipientsByEntraIds(
   db: Conn,
   workspaceId: string,
   entraUserIds: string[],
 ): Promise<SyncRecipient[]> {
   if (!entraUserIds.length) return [];
-  const rows = await db
-    .selectFrom('recipients')
-    .selectAll()
-    .where('workspaceId', '=', workspaceId)
-    .where(sql<boolean>`entra_user_id = any(${entraUserIds}::text[])`)
-    .execute();
-  return rows.map((r) => fromRow(r as unknown as Record<string, unknown>));
+  const { rows } = await sql<Record<string, unknown>>`
+    select r.* from unnest(${entraUserIds}::text[]) as k(entra_user_id)
+    cross join lateral (${byKey(workspaceId, sql`r.entra_user_id = k.entra_user_id`)}) r`.execute(db);
+  return rows.map(fromRow);
 }
 
 /** Recipients owning any of these emails (compared in lower case). */
@@ -104,13 +115,10 @@ export async function loadRecipientsByEmails(
   emails: string[],
 ): Promise<SyncRecipient[]> {
   if (!emails.length) return [];
-  const rows = await db
-    .selectFrom('recipients')
-    .selectAll()
-    .where('workspaceId', '=', workspaceId)
-    .where(sql<boolean>`lower(email) = any(${emails.map((e) => e.toLowerCase())}::text[])`)
-    .execute();
-  return rows.map((r) => fromRow(r as unknown as Record<string, unknown>));
+  const { rows } = await sql<Record<string, unknown>>`
+    select r.* from unnest(${emails.map((e) => e.toLowerCase())}::text[]) as k(email)
+    cross join lateral (${byKey(workspaceId, sql`lower(r.email) = k.email`)}) r`.execute(db);
+  return rows.map(fromRow);
 }
 
 export async function loadRecipient(
@@ -134,13 +142,10 @@ export async function knownEntraIds(
   entraUserIds: string[],
 ): Promise<Set<string>> {
   if (!entraUserIds.length) return new Set();
-  const rows = await db
-    .selectFrom('recipients')
-    .select('entraUserId')
-    .where('workspaceId', '=', workspaceId)
-    .where(sql<boolean>`entra_user_id = any(${entraUserIds}::text[])`)
-    .execute();
-  return new Set(rows.map((r) => r.entraUserId!));
+  const { rows } = await sql<{ entraUserId: string }>`
+    select r.entra_user_id from unnest(${entraUserIds}::text[]) as k(entra_user_id)
+    cross join lateral (${byKey(workspaceId, sql`r.entra_user_id = k.entra_user_id`)}) r`.execute(db);
+  return new Set(rows.map((r) => r.entraUserId));
 }
 
 export async function insertRecipients(db: Conn, workspaceId: string, rows: SyncRecipient[]): Promise<void> {
@@ -160,6 +165,18 @@ export async function updateRecipients(db: Conn, rows: SyncRecipient[]): Promise
   await sql`update recipients as r set ${assignments}, updated_at = now() from ${recordset(rows.map(toRecord))} where r.id = v.id`.execute(
     db,
   );
+}
+
+/** Recipients the sync found already as applied: only the mark of what they were applied from changes. */
+export async function setEntraSourceHashes(
+  db: Conn,
+  rows: Array<{ id: string; entraSourceHash: string }>,
+): Promise<void> {
+  if (!rows.length) return;
+  await sql`
+    update recipients as r set entra_source_hash = v.hash
+    from unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.entraSourceHash)}::text[]) as v(id, hash)
+    where r.id = v.id`.execute(db);
 }
 
 /** Only the status columns, for cleanup. */

@@ -8,19 +8,20 @@ type Conn = Db | Transaction<Database>;
 export type StagedUser = { id: string } & Record<string, unknown>;
 
 /**
- * Stages one Graph page in a single statement. Guests are staged as `removed` (outcome
- * `excluded_guest`) when the group leaves them out. Returns how many rows were new.
+ * Stages one Graph page in a single statement, with each user's source hash under the run's Field
+ * Settings (`fingerprint`; hashing here costs nothing, the fetch waits on Graph). Guests are staged
+ * as `removed` (outcome `excluded_guest`) when the group leaves them out. Returns how many rows were new.
  */
 export async function stageUsers(
   db: Conn,
   syncRunId: string,
   users: StagedUser[],
-  opts: { excludeGuests: boolean },
+  opts: { excludeGuests: boolean; fingerprint?: string },
 ): Promise<number> {
   if (!users.length) return 0;
   const result = await sql`
-    insert into sync_staged_members (sync_run_id, entra_user_id, change, data, outcome)
-    select ${syncRunId}::uuid, u.id, g.change, u.data, g.outcome
+    insert into sync_staged_members (sync_run_id, entra_user_id, change, data, outcome, source_hash)
+    select ${syncRunId}::uuid, u.id, g.change, u.data, g.outcome, md5(u.data::text || ${opts.fingerprint ?? null}::text)
     from unnest(${users.map((u) => u.id)}::text[], ${users.map((u) => JSON.stringify(u))}::jsonb[]) as u(id, data)
     cross join lateral (
       select case when ${opts.excludeGuests} and u.data ->> 'userType' = 'Guest' then 'removed' else 'present' end as change,
@@ -49,23 +50,87 @@ export async function stageDeparted(db: Conn, syncRunId: string, rows: DepartedM
     on conflict (sync_run_id, entra_user_id) do nothing`.execute(db);
 }
 
-/** The next chunk of present members after `after` (keyset on the Entra id). */
-export async function readPresentChunk(
+export interface PresentChunkScope {
+  syncRunId: string;
+  workspaceId: string;
+  /** The group whose membership an unchanged member must already hold; null outside group syncs. */
+  groupId: string | null;
+  /** fieldSettingsFingerprint(); null applies every member in full (no skipping, no hashes). */
+  fingerprint: string | null;
+}
+
+export interface PresentChunk {
+  users: StagedUser[];
+  /** Entra id → the hash of the staged data under the settings, what the recipient is marked as applied from. */
+  sourceHashes: Map<string, string>;
+}
+
+/** The staged row's hash; rows staged by a delta read carry none yet. */
+const sourceHashOf = (fingerprint: string | null) =>
+  sql<string | null>`coalesce(s.source_hash, md5(s.data::text || ${fingerprint}::text))`;
+
+/**
+ * The present members after `after` that need applying, in Entra id order, found in one set-based
+ * pass over the run's staging rows: with a fingerprint, members whose recipient is active, a member
+ * of the group and applied from exactly this data under these settings are left out. A retried
+ * attempt lists again from its checkpoint, so what it applied is not listed twice.
+ */
+export async function listMembersToApply(
   db: Conn,
-  syncRunId: string,
+  scope: PresentChunkScope,
   after: string,
-  limit: number,
-): Promise<StagedUser[]> {
-  const rows = await db
+): Promise<string[]> {
+  const { syncRunId, workspaceId, groupId, fingerprint } = scope;
+  const membership = groupId
+    ? sql`and exists (select 1 from group_memberships gm where gm.group_id = ${groupId}::uuid and gm.recipient_id = r.id)`
+    : sql``;
+  const unchanged = fingerprint
+    ? sql`and not exists (
+        select 1 from recipients r
+        where r.workspace_id = ${workspaceId}::uuid and r.entra_user_id = s.entra_user_id and r.status = 'active'
+          and r.entra_source_hash = ${sourceHashOf(fingerprint)} ${membership})`
+    : sql``;
+  const { rows } = await sql<{ entraUserId: string }>`
+    select s.entra_user_id from sync_staged_members s
+    where s.sync_run_id = ${syncRunId}::uuid and s.change = 'present' and s.entra_user_id > ${after} ${unchanged}
+    order by s.entra_user_id`.execute(db);
+  return rows.map((r) => r.entraUserId);
+}
+
+/** These staged members (from listMembersToApply), with their source hashes, in Entra id order. */
+export async function readStagedUsers(
+  db: Conn,
+  scope: PresentChunkScope,
+  ids: string[],
+): Promise<PresentChunk> {
+  const sourceHashes = new Map<string, string>();
+  if (!ids.length) return { users: [], sourceHashes };
+  // The `offset 0` fence keeps this a primary-key lookup per id (see recipient-writes.ts byKey).
+  const { rows } = await sql<{
+    entraUserId: string;
+    data: Record<string, unknown> | null;
+    sourceHash: string | null;
+  }>`
+    select s.entra_user_id, s.data, ${sourceHashOf(scope.fingerprint)} as source_hash
+    from unnest(${ids}::text[]) as k(id)
+    cross join lateral (
+      select * from sync_staged_members s where s.sync_run_id = ${scope.syncRunId}::uuid and s.entra_user_id = k.id offset 0
+    ) s
+    order by s.entra_user_id`.execute(db);
+  for (const r of rows) if (r.sourceHash) sourceHashes.set(r.entraUserId, r.sourceHash);
+  return { users: rows.map((r) => ({ ...(r.data ?? {}), id: r.entraUserId })), sourceHashes };
+}
+
+/** Present members no chunk applied: listMembersToApply left them out as unchanged. */
+export async function countPassedOver(db: Conn, syncRunId: string): Promise<number> {
+  const row = await db
     .selectFrom('syncStagedMembers')
-    .select(['entraUserId', 'data'])
+    .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('syncRunId', '=', syncRunId)
     .where('change', '=', 'present')
-    .where('entraUserId', '>', after)
-    .orderBy('entraUserId')
-    .limit(limit)
-    .execute();
-  return rows.map((r) => ({ ...(r.data ?? {}), id: r.entraUserId }));
+    .where('outcome', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 export interface CleanupCandidate {

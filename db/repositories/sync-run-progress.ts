@@ -162,7 +162,8 @@ export function phaseCheckpoint<T extends object>(state: RunState, phase: string
   return (state.checkpoint[phase] as Partial<T> | undefined) ?? {};
 }
 
-/** Staged members are working data of one run; dropped when the run ends. */
-export async function clearStagedMembers(db: Conn, id: string): Promise<void> {
+/** Staged members and the card queue are working data of one run; dropped when the run ends or starts over. */
+export async function clearRunWork(db: Conn, id: string): Promise<void> {
   await db.deleteFrom('syncStagedMembers').where('syncRunId', '=', id).execute();
+  await db.deleteFrom('syncCardQueue').where('syncRunId', '=', id).execute();
 }

@@ -63,6 +63,7 @@ describe('planCardWrite', () => {
     template,
     source,
     photo: null,
+    sourceKey: 'key-1',
     card: null,
   };
   const rendered = renderCard(source, template, null);
@@ -72,6 +73,7 @@ describe('planCardWrite', () => {
     status: 'active' as const,
     contentHash: rendered.contentHash,
     content: rendered.content as never,
+    sourceKey: 'key-1',
   };
   const id = () => 'new-id';
 
@@ -81,6 +83,7 @@ describe('planCardWrite', () => {
       cardId: 'new-id',
       version: 1,
       event: 'card.created',
+      sourceKey: 'key-1',
     });
     expect(planCardWrite({ ...base, createCards: false }, id)).toEqual({ kind: 'none' });
   });
