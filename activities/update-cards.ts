@@ -75,7 +75,14 @@ export function createUpdateCardsActivity({ db }: ActivityDeps) {
             queued: cp.queued,
           };
           await commitChunk(db, { last: next.done }, async (trx) => {
-            if (ids.length) await reconcileCards(trx, workspaceId, syncRunId, ids);
+            if (ids.length)
+              await reconcileCards(
+                trx,
+                workspaceId,
+                syncRunId,
+                ids,
+                input.touchedOnly ? null : (groupId ?? null),
+              );
             await setCheckpoint(trx, syncRunId, 'updateCards', next);
           });
           cp = next;

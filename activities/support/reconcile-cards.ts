@@ -22,6 +22,8 @@ export async function reconcileCards(
   workspaceId: string,
   syncRunId: string,
   recipientIds: string[],
+  /** The group whose cards queueCardRecipients scanned and counted as unchanged already. */
+  scannedGroupId: string | null = null,
 ): Promise<Partial<SyncCounts>> {
   await lockWorkspaceForSync(trx, workspaceId);
   const counts: Partial<Record<keyof SyncCounts, number>> = {};
@@ -30,6 +32,11 @@ export async function reconcileCards(
   for (const target of await loadCardTargets(trx, workspaceId, recipientIds)) {
     const decision = planCardWrite(target, randomUUID);
     if (decision.kind === 'none') continue;
+    const countedByScan =
+      decision.kind === 'unchanged' &&
+      target.groupId === scannedGroupId &&
+      target.card?.sourceKey === target.sourceKey;
+    if (countedByScan) continue;
     const key = COUNT_OF[decision.kind];
     counts[key] = (counts[key] ?? 0) + 1;
     if ('cardId' in decision) writes.push(decision);

@@ -154,7 +154,8 @@ export async function setCardSourceKeys(
  * recipient) and, unless `touchedOnly` (a delta run), every member or card holder of the group whose
  * card is not in its due state: missing, active while it should not be, inactive while it should be,
  * or rendered from other inputs than the current ones (`cards.source_key`). Also answers how many of
- * the group's active cards the scan found already as due (`unchanged`), for the run's counts.
+ * the group's active cards the scan found already as due (`unchanged`), for the run's counts
+ * (reconcileCards does not count those again when a touched recipient's card turns out unchanged).
  */
 export async function queueCardRecipients(
   db: Conn,
@@ -192,10 +193,7 @@ export async function queueCardRecipients(
       returning 1
     )
     select (select count(*) from queued)::int as queued,
-      (select count(*) from scan
-       where active and not due and not exists (select 1 from touched t where t.recipient_id = scan.recipient_id))::int as unchanged`.execute(
-    db,
-  );
+      (select count(*) from scan where active and not due)::int as unchanged`.execute(db);
   return rows[0] ?? { queued: 0, unchanged: 0 };
 }
 

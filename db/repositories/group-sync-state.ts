@@ -55,8 +55,10 @@ export async function recordCompletedGroupRun(
     where s.sync_run_id = ${run.id}::uuid and (s.change = 'present' or s.outcome = 'excluded_guest')
       -- no outcome: applyFieldSettings passed the member over as an unchanged member of the group
       and s.outcome is not null
+      -- offset 0: a lookup per staged row, never a scan of every workspace's recipients per row
       and not exists (
         select 1 from recipients r join group_memberships gm on gm.group_id = ${run.groupId}::uuid and gm.recipient_id = r.id
-        where r.workspace_id = ${run.workspaceId}::uuid and r.entra_user_id = s.entra_user_id)
+        where r.workspace_id = ${run.workspaceId}::uuid and r.entra_user_id = s.entra_user_id
+        offset 0)
     on conflict do nothing`.execute(trx);
 }

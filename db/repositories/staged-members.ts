@@ -70,8 +70,9 @@ const sourceHashOf = (fingerprint: string | null) =>
   sql<string | null>`coalesce(s.source_hash, md5(s.data::text || ${fingerprint}::text))`;
 
 /**
- * The present members after `after` that need applying, in Entra id order, found in one set-based
- * pass over the run's staging rows: with a fingerprint, members whose recipient is active, a member
+ * The present members after `after` that need applying, in Entra id order, found in one pass over
+ * the run's staging rows with one index lookup each (`offset 0` fences the check: unfenced, stale
+ * statistics can turn it into a scan of every recipient per row): with a fingerprint, members whose recipient is active, a member
  * of the group and applied from exactly this data under these settings are left out. A retried
  * attempt lists again from its checkpoint, so what it applied is not listed twice.
  */
@@ -88,7 +89,8 @@ export async function listMembersToApply(
     ? sql`and not exists (
         select 1 from recipients r
         where r.workspace_id = ${workspaceId}::uuid and r.entra_user_id = s.entra_user_id and r.status = 'active'
-          and r.entra_source_hash = ${sourceHashOf(fingerprint)} ${membership})`
+          and r.entra_source_hash = ${sourceHashOf(fingerprint)} ${membership}
+        offset 0)`
     : sql``;
   const { rows } = await sql<{ entraUserId: string }>`
     select s.entra_user_id from sync_staged_members s
