@@ -1,5 +1,6 @@
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '../schema';
+import { workspaceOf } from './recipient-writes';
 
 /** Delta links a run leaves for the next delta sync of its group, and the settings they were made under. */
 export interface DeltaLinks {
@@ -58,7 +59,7 @@ export async function recordCompletedGroupRun(
       -- offset 0: a lookup per staged row, never a scan of every workspace's recipients per row
       and not exists (
         select 1 from recipients r join group_memberships gm on gm.group_id = ${run.groupId}::uuid and gm.recipient_id = r.id
-        where r.workspace_id = ${run.workspaceId}::uuid and r.entra_user_id = s.entra_user_id
+        where r.workspace_id = ${workspaceOf(run.workspaceId)} and r.entra_user_id = s.entra_user_id
         offset 0)
     on conflict do nothing`.execute(trx);
 }

@@ -1,6 +1,7 @@
 import { sql, type Transaction } from 'kysely';
 import type { Db } from '../database';
 import type { Database, StagedChange } from '../schema';
+import { workspaceOf } from './recipient-writes';
 
 type Conn = Db | Transaction<Database>;
 
@@ -88,7 +89,7 @@ export async function listMembersToApply(
   const unchanged = fingerprint
     ? sql`and not exists (
         select 1 from recipients r
-        where r.workspace_id = ${workspaceId}::uuid and r.entra_user_id = s.entra_user_id and r.status = 'active'
+        where r.workspace_id = ${workspaceOf(workspaceId)} and r.entra_user_id = s.entra_user_id and r.status = 'active'
           and r.entra_source_hash = ${sourceHashOf(fingerprint)} ${membership}
         offset 0)`
     : sql``;
