@@ -1,5 +1,5 @@
 import { log } from '@temporalio/activity';
-import { countPassedOver, listMembersToApply, readStagedUsers } from '../db/repositories/staged-members';
+import { countPassedOver, readMembersToApply } from '../db/repositories/staged-members';
 import { knownEntraIds } from '../db/repositories/recipient-writes';
 import { loadSyncFieldSettings, loadSyncGroup } from '../db/repositories/sync-context';
 import {
@@ -36,9 +36,9 @@ const STATISTICS_AFTER_CHUNKS = 3;
 /**
  * Reads the run's staged members in keyset chunks and applies Field Settings to each chunk in one
  * transaction that also moves the checkpoint, so a retry continues after the last committed chunk.
- * Members applied before from the same data under the same settings are left out of the list to
- * apply (listMembersToApply) and counted as unchanged at the end; recipient syncs, which also
- * refresh photos, apply everyone in full.
+ * Members applied before from the same data under the same settings are passed over by the read
+ * (readMembersToApply) and counted as unchanged at the end; recipient syncs, which also refresh
+ * photos, apply everyone in full.
  */
 export function createApplyFieldSettingsActivity(deps: ActivityDeps) {
   const { db } = deps;
@@ -74,13 +74,9 @@ export function createApplyFieldSettingsActivity(deps: ActivityDeps) {
           ),
         };
         let client: EntraClient | null = null;
-        const toApply = cp.done ? [] : await listMembersToApply(db, chunkScope, cp.after);
-        let listed = 0;
         while (!cp.done) {
           progress.throwIfCancelled();
-          const ids = toApply.slice(listed, listed + APPLY_CHUNK);
-          listed += ids.length;
-          const { users, sourceHashes } = await readStagedUsers(db, chunkScope, ids);
+          const { users, sourceHashes } = await readMembersToApply(db, chunkScope, cp.after, APPLY_CHUNK);
           let photos = new Map<string, FetchedPhoto | null>();
           if (users.length && photoSyncs(settings)) {
             const known =
@@ -100,9 +96,9 @@ export function createApplyFieldSettingsActivity(deps: ActivityDeps) {
             }
           }
           const next = {
-            after: ids.at(-1) ?? cp.after,
-            done: listed >= toApply.length,
-            chunks: cp.chunks + (ids.length ? 1 : 0),
+            after: users.at(-1)?.id ?? cp.after,
+            done: users.length < APPLY_CHUNK,
+            chunks: cp.chunks + (users.length ? 1 : 0),
           };
           await commitChunk(db, { last: next.done }, async (trx) => {
             if (users.length) await applyUsers(trx, scope, users, { photos, sourceHashes });

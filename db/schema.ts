@@ -262,7 +262,7 @@ export interface SyncStagedMembersTable {
   data: Json<Record<string, unknown>> | null;
   recipientId: string | null;
   outcome: string | null;
-  /** md5 of the staged data and the run's Field Settings fingerprint (see listMembersToApply). */
+  /** md5 of the staged data and the run's Field Settings fingerprint (see readMembersToApply). */
   sourceHash: string | null;
 }
 

@@ -44,7 +44,7 @@ const bool = (v: unknown): boolean | null => (typeof v === 'boolean' ? v : null)
 export interface ApplyInputs {
   /** Photos fetched for this chunk (only for whom the photo field is applied). */
   photos: Map<string, FetchedPhoto | null>;
-  /** What each user's recipient is marked as applied from (see listMembersToApply). */
+  /** What each user's recipient is marked as applied from (see readMembersToApply). */
   sourceHashes: Map<string, string>;
 }
 

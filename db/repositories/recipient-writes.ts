@@ -17,7 +17,7 @@ export interface SyncRecipient {
   photoHash: string | null;
   accountEnabled: boolean | null;
   userType: string | null;
-  /** What the sync last applied the recipient from (listMembersToApply); null = apply in full next time. */
+  /** What the sync last applied the recipient from (readMembersToApply); null = apply in full next time. */
   entraSourceHash: string | null;
 }
 

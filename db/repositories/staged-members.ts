@@ -71,17 +71,19 @@ const sourceHashOf = (fingerprint: string | null) =>
   sql<string | null>`coalesce(s.source_hash, md5(s.data::text || ${fingerprint}::text))`;
 
 /**
- * The present members after `after` that need applying, in Entra id order, found in one pass over
- * the run's staging rows with one index lookup each (`offset 0` fences the check: unfenced, stale
- * statistics can turn it into a scan of every recipient per row): with a fingerprint, members whose recipient is active, a member
- * of the group and applied from exactly this data under these settings are left out. A retried
- * attempt lists again from its checkpoint, so what it applied is not listed twice.
+ * The next chunk of present members after `after` (keyset on the Entra id) that need applying,
+ * with their source hashes. With a fingerprint, members whose recipient is active, a member of the
+ * group and applied from exactly this data under these settings are passed over inside the same
+ * scan, each with one index lookup (`offset 0` fences the check: unfenced, stale statistics can
+ * turn it into a scan of every recipient per row). Each staged row is looked at once across the
+ * chunks, so an unchanged re-sync reads the staging table in one pass, in bounded memory.
  */
-export async function listMembersToApply(
+export async function readMembersToApply(
   db: Conn,
   scope: PresentChunkScope,
   after: string,
-): Promise<string[]> {
+  limit: number,
+): Promise<PresentChunk> {
   const { syncRunId, workspaceId, groupId, fingerprint } = scope;
   const membership = groupId
     ? sql`and exists (select 1 from group_memberships gm where gm.group_id = ${groupId}::uuid and gm.recipient_id = r.id)`
@@ -93,38 +95,22 @@ export async function listMembersToApply(
           and r.entra_source_hash = ${sourceHashOf(fingerprint)} ${membership}
         offset 0)`
     : sql``;
-  const { rows } = await sql<{ entraUserId: string }>`
-    select s.entra_user_id from sync_staged_members s
-    where s.sync_run_id = ${syncRunId}::uuid and s.change = 'present' and s.entra_user_id > ${after} ${unchanged}
-    order by s.entra_user_id`.execute(db);
-  return rows.map((r) => r.entraUserId);
-}
-
-/** These staged members (from listMembersToApply), with their source hashes, in Entra id order. */
-export async function readStagedUsers(
-  db: Conn,
-  scope: PresentChunkScope,
-  ids: string[],
-): Promise<PresentChunk> {
-  const sourceHashes = new Map<string, string>();
-  if (!ids.length) return { users: [], sourceHashes };
-  // The `offset 0` fence keeps this a primary-key lookup per id (see recipient-writes.ts byKey).
   const { rows } = await sql<{
     entraUserId: string;
     data: Record<string, unknown> | null;
     sourceHash: string | null;
   }>`
-    select s.entra_user_id, s.data, ${sourceHashOf(scope.fingerprint)} as source_hash
-    from unnest(${ids}::text[]) as k(id)
-    cross join lateral (
-      select * from sync_staged_members s where s.sync_run_id = ${scope.syncRunId}::uuid and s.entra_user_id = k.id offset 0
-    ) s
-    order by s.entra_user_id`.execute(db);
+    select s.entra_user_id, s.data, ${sourceHashOf(fingerprint)} as source_hash
+    from sync_staged_members s
+    where s.sync_run_id = ${syncRunId}::uuid and s.change = 'present' and s.entra_user_id > ${after} ${unchanged}
+    order by s.entra_user_id
+    limit ${limit}`.execute(db);
+  const sourceHashes = new Map<string, string>();
   for (const r of rows) if (r.sourceHash) sourceHashes.set(r.entraUserId, r.sourceHash);
   return { users: rows.map((r) => ({ ...(r.data ?? {}), id: r.entraUserId })), sourceHashes };
 }
 
-/** Present members no chunk applied: listMembersToApply left them out as unchanged. */
+/** Present members no chunk applied: readMembersToApply passed them over as unchanged. */
 export async function countPassedOver(db: Conn, syncRunId: string): Promise<number> {
   const row = await db
     .selectFrom('syncStagedMembers')
