@@ -11,6 +11,7 @@ import { startEmulator } from '../emulator/server';
 import { PROJECT_DIR } from '../scripts/local-services';
 import { findTemporalCli } from '../temporal/cli';
 import { startTemporalDevServer } from '../temporal/dev-server';
+import { WORKER_NODE_FLAGS } from '../worker/node-flags';
 import { sql } from 'kysely';
 
 export const BENCH_TASK_QUEUE = 'entra-sync-bench';
@@ -60,7 +61,7 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
   const nodeArgs = process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   const worker = spawn(
     process.execPath,
-    [...nodeArgs, '--import', 'tsx', path.join(PROJECT_DIR, 'worker', 'main.ts')],
+    [...WORKER_NODE_FLAGS, ...nodeArgs, '--import', 'tsx', path.join(PROJECT_DIR, 'worker', 'main.ts')],
     {
       cwd: PROJECT_DIR,
       stdio: ['ignore', 'ignore', 'inherit'],

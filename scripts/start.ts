@@ -5,6 +5,7 @@ import { createDatabase } from '../db/database';
 import { migrateToLatest } from '../db/migrate';
 import { startDemo, type DemoHandle } from './demo';
 import { onShutdownSignal, PROJECT_DIR, startLocalServices } from './local-services';
+import { WORKER_NODE_FLAGS } from '../worker/node-flags';
 
 /**
  * `npm start`: the whole system on embedded defaults — Postgres, Temporal dev server, worker, api,
@@ -49,7 +50,8 @@ async function main(): Promise<void> {
       ['worker', 'worker/main.ts'],
       ['api', 'api/main.ts'],
     ] as const) {
-      const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_DIR, entry)], {
+      const flags = name === 'worker' ? WORKER_NODE_FLAGS : [];
+      const child = spawn(process.execPath, [...flags, '--import', 'tsx', path.join(PROJECT_DIR, entry)], {
         env,
         stdio: 'inherit',
         cwd: PROJECT_DIR,
