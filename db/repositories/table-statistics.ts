@@ -6,7 +6,6 @@ const KEY_COLUMNS = {
   sync_staged_members: ['sync_run_id', 'entra_user_id', 'change', 'outcome', 'recipient_id'],
   recipients: ['workspace_id', 'id', 'entra_user_id', 'status'],
   group_memberships: ['group_id', 'recipient_id'],
-  cards: ['group_id', 'recipient_id', 'status'],
 } as const;
 
 type SyncTable = keyof typeof KEY_COLUMNS;
