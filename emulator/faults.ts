@@ -2,7 +2,7 @@ import { createPrng, deriveSeed, type Prng } from './prng';
 
 /** Faults a tenant's Graph endpoints inject; all off by default. */
 export interface Faults {
-  /** added to every Graph request (ms) */
+  /** the least time from a Graph request's arrival to its answer (ms), the emulator's own work included */
   latencyMs: number;
   /** share of Graph requests (and of $batch inner requests) answered 429 */
   throttleRate: number;

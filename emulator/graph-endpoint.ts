@@ -8,7 +8,7 @@ import { countRequest, pickLoggedHeaders } from './counters';
 import type { GraphRequestContext } from './graph-context';
 import { odataError, type GraphResponse } from './graph-response';
 import { dispatchGraph, matchGraphRoute } from './graph-router';
-import { headerMap, readJson, send, sleep } from './http-io';
+import { headerMap, prepare, readJson, send, sleep, write } from './http-io';
 import type { TenantRegistry } from './tenant-registry';
 import { logRequest, type TenantState } from './tenant-state';
 
@@ -66,7 +66,10 @@ function faultResponse(tenant: TenantState, requestKey: string, arrivedAt: numbe
   );
 }
 
-/** Everything under /v1.0: authentication, per-tenant latency and faults, routing, counting, logging. */
+/**
+ * Everything under /v1.0: authentication, per-tenant latency (no answer sooner than that after the
+ * request arrived) and faults, routing, counting, logging.
+ */
 export async function serveGraph(
   req: IncomingMessage,
   res: ServerResponse,
@@ -87,7 +90,6 @@ export async function serveGraph(
   const auth = authenticate(req, deps);
   if ('status' in auth) return send(res, auth.status, { ...auth.headers, ...echo }, auth.body);
   const { tenant, roles } = auth;
-  if (tenant.faults.latencyMs > 0) await sleep(tenant.faults.latencyMs);
 
   const { rawPath, segments, query } = parseGraphUrl(baseUrl, `${baseUrl}${req.url ?? '/'}`);
   const isBatch = segments.length === 1 && segments[0] === '$batch';
@@ -123,5 +125,10 @@ export async function serveGraph(
     status: result.status,
     headers: pickLoggedHeaders(req.headers),
   });
-  send(res, result.status, { ...result.headers, ...echo }, result.body);
+  const answer = prepare(result.status, { ...result.headers, ...echo }, result.body);
+  // The latency is what a client waits from sending to the answer, Graph's own work included: the
+  // emulator works inside that window instead of adding its time on top.
+  const wait = arrivedAt + tenant.faults.latencyMs - Date.now();
+  if (wait > 0) await sleep(wait);
+  write(res, answer);
 }

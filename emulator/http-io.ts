@@ -19,12 +19,14 @@ export async function readJson(req: IncomingMessage): Promise<unknown> {
   return raw.length === 0 ? undefined : JSON.parse(raw.toString('utf8'));
 }
 
-export function send(
-  res: ServerResponse,
-  status: number,
-  headers: Record<string, string>,
-  body: unknown,
-): void {
+/** A response ready to write: the body serialized and the length and content type set. */
+export interface PreparedResponse {
+  status: number;
+  headers: Record<string, string | number>;
+  payload: string | Buffer;
+}
+
+export function prepare(status: number, headers: Record<string, string>, body: unknown): PreparedResponse {
   const payload =
     body === undefined
       ? ''
@@ -44,8 +46,16 @@ export function send(
   ) {
     allHeaders['Content-Type'] = 'application/json';
   }
-  res.writeHead(status, allHeaders);
-  res.end(payload);
+  return { status, headers: allHeaders, payload };
+}
+
+export function write(res: ServerResponse, prepared: PreparedResponse): void {
+  res.writeHead(prepared.status, prepared.headers);
+  res.end(prepared.payload);
+}
+
+export function send(res: ServerResponse, status: number, headers: Record<string, string>, body: unknown): void {
+  write(res, prepare(status, headers, body));
 }
 
 export function headerMap(req: IncomingMessage): Record<string, string | undefined> {

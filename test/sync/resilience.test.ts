@@ -13,7 +13,7 @@ import {
 } from './helpers/sync-fixture';
 
 /** Enough users for two member pages (999 each); photos off so slow Graph answers only slow the paging. */
-const USERS = 1500;
+const USERS = 2500;
 const NO_PHOTO = DEFAULT_FIELD_SETTINGS.filter((s) => s.field !== 'photo');
 
 describe('a sync under trouble', () => {
