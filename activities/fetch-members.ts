@@ -12,6 +12,7 @@ import {
 } from '../db/repositories/sync-run-progress';
 import { refreshStatistics } from '../db/repositories/table-statistics';
 import { EntraError } from '../graph/errors';
+import type { GraphUser, Page } from '../graph/types';
 import { fieldSettingsFingerprint } from '../sync/apply-field-settings';
 import { graphSelectFor } from '../sync/graph-source';
 import { commitChunk } from '../db/commit-chunk';
@@ -27,6 +28,12 @@ import { openEntraClient } from './support/entra';
 import { settleLater } from './support/promises';
 import { classifyErrors, notRetryable } from './support/errors';
 import { withHeartbeat } from './support/heartbeat';
+
+/** A member page on its way; `nextLink` settles as soon as the link to the page after it is known. */
+interface PageInFlight {
+  page: Promise<Page<GraphUser>>;
+  nextLink: Promise<string | null>;
+}
 
 interface FetchCheckpoint {
   nextLink: string | null;
@@ -102,16 +109,23 @@ export function createFetchMembersActivity(deps: ActivityDeps) {
           let restarts = 0;
           const restartsBefore = cp.restarts ?? 0;
 
-          const requestPage = (nextLink: string | null) =>
-            settleLater(
+          // A page's link to the next one arrives ahead of its users (collection-stream.ts): the
+          // next page is requested then, while this one is still parsed and staged. At most one
+          // page is requested ahead of the one being staged.
+          const requestPage = (nextLink: string | null): PageInFlight => {
+            let early!: (link: string) => void;
+            const linkAhead = new Promise<string>((resolve) => (early = resolve));
+            const page = settleLater(
               client.listGroupUsers({
                 groupId: group.entraGroupId,
                 transitive: group.syncOptions.includeNestedGroups,
                 select,
                 nextLink,
+                onNextLink: early,
               }),
             );
-          // The next page is requested before this one is staged: paging and staging overlap.
+            return { page, nextLink: settleLater(Promise.race([linkAhead, page.then((p) => p.nextLink)])) };
+          };
           let pending = cp.done ? null : requestPage(cp.nextLink);
           const info = await groupInfo!;
           groupName = info.displayName ?? group.name;
@@ -119,8 +133,11 @@ export function createFetchMembersActivity(deps: ActivityDeps) {
           while (pending && failure === null) {
             progress.throwIfCancelled();
             let page;
+            let following: PageInFlight | null;
             try {
-              page = await pending;
+              const nextLink = await pending.nextLink;
+              following = nextLink ? requestPage(nextLink) : null;
+              page = await pending.page;
             } catch (err) {
               if (
                 !(err instanceof EntraError && err.code === 'skiptoken_expired') ||
@@ -151,7 +168,7 @@ export function createFetchMembersActivity(deps: ActivityDeps) {
               done: !page.nextLink,
               restarts: cp.restarts ?? 0,
             };
-            pending = next.done ? null : requestPage(next.nextLink);
+            pending = following;
             await commitChunk(db, { last: next.done }, async (trx) => {
               const added = await stageUsers(trx, syncRunId, page.items, { excludeGuests, fingerprint });
               await addRunCounts(trx, syncRunId, { membersFetched: added });

@@ -32,6 +32,8 @@ export interface EntraClient {
     transitive: boolean;
     select: string[];
     nextLink?: string | null;
+    /** told the next page's link as soon as it arrives, before this page's users are parsed */
+    onNextLink?: (link: string) => void;
   }): Promise<Page<GraphUser>>;
   /** null when the user does not exist (404) */
   getUser(userId: string, select: string[]): Promise<GraphUser | null>;

@@ -1,13 +1,10 @@
+import { readCollection, type Collection } from './collection-stream';
 import { EntraError } from './errors';
 import type { GraphHttp } from './graph-http';
 import { requireGroupId, searchExpression, topParam, userSelect } from './odata';
 import { GROUP_MEMBER_READ_ALL } from './permissions';
 import type { GraphGroup, GraphUser, Page } from './types';
 
-interface Collection<T> {
-  value: T[];
-  '@odata.nextLink'?: string;
-}
 
 const groupNotFound = (groupId: string, tenantId: string) => () =>
   new EntraError('group_not_found',
@@ -38,19 +35,21 @@ export function createGroupReads(http: GraphHttp, tenantId: string) {
      * One page (up to 999) of the users among a group's members, cast to microsoft.graph.user so
      * devices, contacts, service principals and nested groups never come back. The nextLink is
      * followed verbatim; if it has expired this throws `skiptoken_expired` and the caller restarts
-     * from the first page (without a nextLink).
+     * from the first page (without a nextLink). `onNextLink` hears of the next link while the
+     * rest of the page is still arriving (collection-stream.ts).
      */
     async listGroupUsers(args: {
       groupId: string;
       transitive: boolean;
       select: string[];
       nextLink?: string | null;
+      onNextLink?: (link: string) => void;
     }): Promise<Page<GraphUser>> {
       requireGroupId(args.groupId, tenantId);
       const relation = args.transitive ? 'transitiveMembers' : 'members';
       // Graph serves an OData cast on transitive members only as an "advanced query"
       const advanced = args.transitive ? '&$count=true' : '';
-      const page = await http.json<Collection<GraphUser>>({
+      const response = await http.send({
         pathOrUrl:
           args.nextLink ??
           `/groups/${args.groupId}/${relation}/microsoft.graph.user?$select=${userSelect(args.select)}&$top=999${advanced}`,
@@ -61,6 +60,7 @@ export function createGroupReads(http: GraphHttp, tenantId: string) {
           notFound: groupNotFound(args.groupId, tenantId),
         },
       });
+      const page = await readCollection<GraphUser>(response, args.onNextLink ?? (() => undefined));
       return { items: page.value, nextLink: page['@odata.nextLink'] ?? null };
     },
 
