@@ -170,7 +170,11 @@ export function createFetchMembersActivity(deps: ActivityDeps) {
             };
             pending = following;
             await commitChunk(db, { last: next.done }, async (trx) => {
-              const added = await stageUsers(trx, syncRunId, page.items, { excludeGuests, fingerprint });
+              const added = await stageUsers(trx, syncRunId, page.items, {
+                excludeGuests,
+                fingerprint,
+                unchanged: { workspaceId, groupId },
+              });
               await addRunCounts(trx, syncRunId, { membersFetched: added });
               await setCheckpoint(trx, syncRunId, 'fetchMembers', { ...next });
             });

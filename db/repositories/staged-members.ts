@@ -1,4 +1,4 @@
-import { sql, type Transaction } from 'kysely';
+import { sql, type RawBuilder, type Transaction } from 'kysely';
 import type { Db } from '../database';
 import type { Database, StagedChange } from '../schema';
 import { workspaceOf } from './recipient-writes';
@@ -8,25 +8,57 @@ type Conn = Db | Transaction<Database>;
 /** A Graph user as staged: the `$select`ed properties, with `id`. */
 export type StagedUser = { id: string } & Record<string, unknown>;
 
+/** Where a staged member counts as unchanged: an active recipient of the workspace, and a member of the group (if any). */
+export interface UnchangedScope {
+  workspaceId: string;
+  groupId: string | null;
+}
+
+/** Outcome of a present member staged as unchanged: applyFieldSettings never reads it. */
+export const PASSED_OVER = 'passed_over';
+
+/**
+ * Whether the member's recipient is active, in the scope's group, and was applied from exactly
+ * `hash`. `offset 0` fences it into one index lookup per row: unfenced, stale statistics can turn
+ * it into a scan of every recipient per row.
+ */
+function appliedFrom(entraUserId: RawBuilder<unknown>, hash: RawBuilder<unknown>, scope: UnchangedScope) {
+  const membership = scope.groupId
+    ? sql`and exists (select 1 from group_memberships gm where gm.group_id = ${scope.groupId}::uuid and gm.recipient_id = r.id)`
+    : sql``;
+  return sql`exists (
+    select 1 from recipients r
+    where r.workspace_id = ${workspaceOf(scope.workspaceId)} and r.entra_user_id = ${entraUserId} and r.status = 'active'
+      and r.entra_source_hash = ${hash} ${membership}
+    offset 0)`;
+}
+
 /**
  * Stages one Graph page in a single statement, with each user's source hash under the run's Field
- * Settings (`fingerprint`; hashing here costs nothing, the fetch waits on Graph). Guests are staged
- * as `removed` (outcome `excluded_guest`) when the group leaves them out. Returns how many rows were new.
+ * Settings (`fingerprint`). Guests are staged as `removed` (outcome `excluded_guest`) when the group
+ * leaves them out. With `unchanged`, members applied before from the same data are staged as
+ * passed over, so applyFieldSettings never reads them: the lookups cost nothing here, where the
+ * fetch waits on Graph. Returns how many rows were new.
  */
 export async function stageUsers(
   db: Conn,
   syncRunId: string,
   users: StagedUser[],
-  opts: { excludeGuests: boolean; fingerprint?: string },
+  opts: { excludeGuests: boolean; fingerprint?: string; unchanged?: UnchangedScope },
 ): Promise<number> {
   if (!users.length) return 0;
+  const passedOver =
+    opts.unchanged && opts.fingerprint
+      ? sql`when ${appliedFrom(sql`u.id`, sql`g.hash`, opts.unchanged)} then ${PASSED_OVER}`
+      : sql``;
   const result = await sql`
     insert into sync_staged_members (sync_run_id, entra_user_id, change, data, outcome, source_hash)
-    select ${syncRunId}::uuid, u.id, g.change, u.data, g.outcome, md5(u.data::text || ${opts.fingerprint ?? null}::text)
+    select ${syncRunId}::uuid, u.id, g.change, u.data,
+      case when g.change = 'removed' then 'excluded_guest' ${passedOver} end, g.hash
     from unnest(${users.map((u) => u.id)}::text[], ${users.map((u) => JSON.stringify(u))}::jsonb[]) as u(id, data)
     cross join lateral (
       select case when ${opts.excludeGuests} and u.data ->> 'userType' = 'Guest' then 'removed' else 'present' end as change,
-             case when ${opts.excludeGuests} and u.data ->> 'userType' = 'Guest' then 'excluded_guest' end as outcome
+             md5(u.data::text || ${opts.fingerprint ?? null}::text) as hash
     ) g
     on conflict (sync_run_id, entra_user_id) do nothing`.execute(db);
   return Number(result.numAffectedRows ?? 0);
@@ -51,11 +83,8 @@ export async function stageDeparted(db: Conn, syncRunId: string, rows: DepartedM
     on conflict (sync_run_id, entra_user_id) do nothing`.execute(db);
 }
 
-export interface PresentChunkScope {
+export interface PresentChunkScope extends UnchangedScope {
   syncRunId: string;
-  workspaceId: string;
-  /** The group whose membership an unchanged member must already hold; null outside group syncs. */
-  groupId: string | null;
   /** fieldSettingsFingerprint(); null applies every member in full (no skipping, no hashes). */
   fingerprint: string | null;
 }
@@ -72,11 +101,10 @@ const sourceHashOf = (fingerprint: string | null) =>
 
 /**
  * The next chunk of present members after `after` (keyset on the Entra id) that need applying,
- * with their source hashes. With a fingerprint, members whose recipient is active, a member of the
- * group and applied from exactly this data under these settings are passed over inside the same
- * scan, each with one index lookup (`offset 0` fences the check: unfenced, stale statistics can
- * turn it into a scan of every recipient per row). Each staged row is looked at once across the
- * chunks, so an unchanged re-sync reads the staging table in one pass, in bounded memory.
+ * with their source hashes. Members staged as passed over are left out, and so, with a
+ * fingerprint, are those staged without that check (delta reads) whose recipient turns out to be
+ * applied from the same data (appliedFrom, inside the same scan). Each staged row is looked at
+ * once across the chunks, so an unchanged re-sync reads the staging table in one pass.
  */
 export async function readMembersToApply(
   db: Conn,
@@ -84,16 +112,9 @@ export async function readMembersToApply(
   after: string,
   limit: number,
 ): Promise<PresentChunk> {
-  const { syncRunId, workspaceId, groupId, fingerprint } = scope;
-  const membership = groupId
-    ? sql`and exists (select 1 from group_memberships gm where gm.group_id = ${groupId}::uuid and gm.recipient_id = r.id)`
-    : sql``;
+  const { syncRunId, fingerprint } = scope;
   const unchanged = fingerprint
-    ? sql`and not exists (
-        select 1 from recipients r
-        where r.workspace_id = ${workspaceOf(workspaceId)} and r.entra_user_id = s.entra_user_id and r.status = 'active'
-          and r.entra_source_hash = ${sourceHashOf(fingerprint)} ${membership}
-        offset 0)`
+    ? sql`and not ${appliedFrom(sql`s.entra_user_id`, sourceHashOf(fingerprint), scope)}`
     : sql``;
   const { rows } = await sql<{
     entraUserId: string;
@@ -102,7 +123,8 @@ export async function readMembersToApply(
   }>`
     select s.entra_user_id, s.data, ${sourceHashOf(fingerprint)} as source_hash
     from sync_staged_members s
-    where s.sync_run_id = ${syncRunId}::uuid and s.change = 'present' and s.entra_user_id > ${after} ${unchanged}
+    where s.sync_run_id = ${syncRunId}::uuid and s.change = 'present' and s.outcome is null
+      and s.entra_user_id > ${after} ${unchanged}
     order by s.entra_user_id
     limit ${limit}`.execute(db);
   const sourceHashes = new Map<string, string>();
@@ -110,14 +132,14 @@ export async function readMembersToApply(
   return { users: rows.map((r) => ({ ...(r.data ?? {}), id: r.entraUserId })), sourceHashes };
 }
 
-/** Present members no chunk applied: readMembersToApply passed them over as unchanged. */
+/** Present members no chunk applied: staged as passed over, or passed over by readMembersToApply. */
 export async function countPassedOver(db: Conn, syncRunId: string): Promise<number> {
   const row = await db
     .selectFrom('syncStagedMembers')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('syncRunId', '=', syncRunId)
     .where('change', '=', 'present')
-    .where('outcome', 'is', null)
+    .where((eb) => eb.or([eb('outcome', 'is', null), eb('outcome', '=', PASSED_OVER)]))
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
