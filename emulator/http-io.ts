@@ -54,7 +54,12 @@ export function write(res: ServerResponse, prepared: PreparedResponse): void {
   res.end(prepared.payload);
 }
 
-export function send(res: ServerResponse, status: number, headers: Record<string, string>, body: unknown): void {
+export function send(
+  res: ServerResponse,
+  status: number,
+  headers: Record<string, string>,
+  body: unknown,
+): void {
   write(res, prepare(status, headers, body));
 }
 

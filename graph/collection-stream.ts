@@ -21,7 +21,9 @@ export function readLeadingControl(text: string): Record<string, unknown> | null
   if (closed === null) return null;
   try {
     const parsed: unknown = JSON.parse(closed);
-    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null;
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : null;
   } catch {
     return null;
   }

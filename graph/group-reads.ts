@@ -5,7 +5,6 @@ import { requireGroupId, searchExpression, topParam, userSelect } from './odata'
 import { GROUP_MEMBER_READ_ALL } from './permissions';
 import type { GraphGroup, GraphUser, Page } from './types';
 
-
 const groupNotFound = (groupId: string, tenantId: string) => () =>
   new EntraError('group_not_found',
     `Group ${groupId} was not found in tenant ${tenantId}: it may have been deleted in Entra ID; link another group or unlink this one.`); // prettier-ignore
