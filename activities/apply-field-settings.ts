@@ -36,9 +36,9 @@ const STATISTICS_AFTER_CHUNKS = 3;
 /**
  * Reads the run's staged members in keyset chunks and applies Field Settings to each chunk in one
  * transaction that also moves the checkpoint, so a retry continues after the last committed chunk.
- * Members applied before from the same data under the same settings are passed over by the read
- * (readMembersToApply) and counted as unchanged at the end; recipient syncs, which also refresh
- * photos, apply everyone in full.
+ * Members applied before from the same data under the same settings were staged as passed over
+ * (stageUsers, counted then) or are passed over by the read (readMembersToApply, counted at the
+ * end); recipient syncs, which also refresh photos, apply everyone in full.
  */
 export function createApplyFieldSettingsActivity(deps: ActivityDeps) {
   const { db } = deps;

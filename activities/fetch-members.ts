@@ -154,7 +154,7 @@ export function createFetchMembersActivity(deps: ActivityDeps) {
                 await clearRunWork(trx, syncRunId);
                 await trx
                   .updateTable('syncRuns')
-                  .set({ counts: sql`counts - 'membersFetched'` })
+                  .set({ counts: sql`counts - 'membersFetched' - 'recipientsUnchanged'` })
                   .where('id', '=', syncRunId)
                   .execute();
                 await setCheckpoint(trx, syncRunId, 'fetchMembers', { ...cp });
@@ -170,12 +170,15 @@ export function createFetchMembersActivity(deps: ActivityDeps) {
             };
             pending = following;
             await commitChunk(db, { last: next.done }, async (trx) => {
-              const added = await stageUsers(trx, syncRunId, page.items, {
+              const staged = await stageUsers(trx, syncRunId, page.items, {
                 excludeGuests,
                 fingerprint,
                 unchanged: { workspaceId, groupId },
               });
-              await addRunCounts(trx, syncRunId, { membersFetched: added });
+              await addRunCounts(trx, syncRunId, {
+                membersFetched: staged.added,
+                recipientsUnchanged: staged.passedOver,
+              });
               await setCheckpoint(trx, syncRunId, 'fetchMembers', { ...next });
             });
             cp = next;

@@ -5,6 +5,7 @@ import * as workerCounters from './2026_11_27_0004_worker_counters';
 import * as deltaSyncState from './2026_11_28_0005_delta_sync_state';
 import * as skipUnchanged from './2026_11_28_0006_skip_unchanged';
 import * as leanBulkTables from './2026_11_28_0007_lean_bulk_tables';
+import * as stagedToApply from './2026_11_28_0008_staged_to_apply';
 
 /** Listed by hand so migrations load the same under tsx, vitest and bundlers. Append only. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_28_0005_delta_sync_state': deltaSyncState,
   '2026_11_28_0006_skip_unchanged': skipUnchanged,
   '2026_11_28_0007_lean_bulk_tables': leanBulkTables,
+  '2026_11_28_0008_staged_to_apply': stagedToApply,
 };

@@ -40,20 +40,26 @@ function appliedFrom(entraUserId: RawBuilder<unknown>, hash: RawBuilder<unknown>
  * Settings (`fingerprint`). Guests are staged as `removed` (outcome `excluded_guest`) when the group
  * leaves them out. With `unchanged`, members applied before from the same data are staged as
  * passed over, so applyFieldSettings never reads them: the lookups cost nothing here, where the
- * fetch waits on Graph. Returns how many rows were new.
+ * fetch waits on Graph. Returns how many rows were new, and how many of those were passed over.
  */
+export interface StagedCounts {
+  added: number;
+  passedOver: number;
+}
+
 export async function stageUsers(
   trx: Transaction<Database>,
   syncRunId: string,
   users: StagedUser[],
   opts: { excludeGuests: boolean; fingerprint?: string; unchanged?: UnchangedScope },
-): Promise<number> {
-  if (!users.length) return 0;
+): Promise<StagedCounts> {
+  if (!users.length) return { added: 0, passedOver: 0 };
   const passedOver =
     opts.unchanged && opts.fingerprint
       ? sql`when ${appliedFrom(sql`u.id`, sql`g.hash`, opts.unchanged)} then ${PASSED_OVER}`
       : sql``;
-  const insert = (skipStaged: boolean) => sql`
+  const insert = (skipStaged: boolean) => sql<StagedCounts>`
+    with staged as (
     insert into sync_staged_members (sync_run_id, entra_user_id, change, data, outcome, source_hash)
     select ${syncRunId}::uuid, u.id, g.change, u.data,
       case when g.change = 'removed' then 'excluded_guest' ${passedOver} end, g.hash
@@ -63,19 +69,21 @@ export async function stageUsers(
       select case when ${opts.excludeGuests} and u.data ->> 'userType' = 'Guest' then 'removed' else 'present' end as change,
              md5(u.data::text || ${opts.fingerprint ?? null}::text) as hash
     ) g
-    ${skipStaged ? sql`on conflict (sync_run_id, entra_user_id) do nothing` : sql``}`;
+    ${skipStaged ? sql`on conflict (sync_run_id, entra_user_id) do nothing` : sql``}
+    returning outcome)
+    select count(*)::int as added, (count(*) filter (where outcome = ${PASSED_OVER}))::int as passed_over from staged`;
   // A user listed twice is staged once. \`on conflict\` would say so for every row at a cost as high
   // as the lookups (12 ms a page); a page that does repeat someone is inserted again with it.
   await sql`savepoint stage_users`.execute(trx);
   try {
-    const result = await insert(false).execute(trx);
+    const { rows } = await insert(false).execute(trx);
     await sql`release savepoint stage_users`.execute(trx);
-    return Number(result.numAffectedRows ?? 0);
+    return rows[0]!;
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;
     await sql`rollback to savepoint stage_users`.execute(trx);
-    const result = await insert(true).execute(trx);
-    return Number(result.numAffectedRows ?? 0);
+    const { rows } = await insert(true).execute(trx);
+    return rows[0]!;
   }
 }
 
@@ -147,14 +155,17 @@ export async function readMembersToApply(
   return { users: rows.map((r) => ({ ...(r.data ?? {}), id: r.entraUserId })), sourceHashes };
 }
 
-/** Present members no chunk applied: staged as passed over, or passed over by readMembersToApply. */
+/**
+ * Present members readMembersToApply passed over (rows staged without the check, by delta reads);
+ * those staged as passed over were counted when staged.
+ */
 export async function countPassedOver(db: Conn, syncRunId: string): Promise<number> {
   const row = await db
     .selectFrom('syncStagedMembers')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('syncRunId', '=', syncRunId)
     .where('change', '=', 'present')
-    .where((eb) => eb.or([eb('outcome', 'is', null), eb('outcome', '=', PASSED_OVER)]))
+    .where('outcome', 'is', null)
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }

@@ -27,7 +27,10 @@ describe('staging a page of Graph users', () => {
       });
       return [first, second];
     });
-    expect(added).toEqual([2, 1]);
+    expect(added).toEqual([
+      { added: 2, passedOver: 0 },
+      { added: 1, passedOver: 0 },
+    ]);
     const rows = await stagedOf(runId);
     expect(rows.map((r) => r.entraUserId)).toEqual(['a', 'b', 'c']);
     expect(rows.find((r) => r.entraUserId === 'b')!.data).toMatchObject({ jobTitle: 'one' });

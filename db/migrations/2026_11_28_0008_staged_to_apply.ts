@@ -1,0 +1,26 @@
+import { Kysely, sql } from 'kysely';
+
+/**
+ * Makes the staging table cheap to read after a full re-sync, where most members are staged as
+ * passed over. Frozen in time.
+ * - `sync_staged_members_to_apply`: the present members without an outcome yet, the only ones
+ *   applyFieldSettings reads. Without it each chunk walked the run's whole key range (150 ms a
+ *   chunk at 100,000 members) to find the few hundred changed ones.
+ * - Statistics target 10 on the staged key columns: `analyze` after a big listing samples 3,000
+ *   rows instead of 30,000 (300 ms at 100,000 members); the chunk queries need row counts, not
+ *   fine histograms.
+ */
+const KEY_COLUMNS = ['sync_run_id', 'entra_user_id', 'change', 'outcome', 'recipient_id'];
+
+export async function up(db: Kysely<any>): Promise<void> {
+  await sql`create index sync_staged_members_to_apply on sync_staged_members (sync_run_id, entra_user_id)
+    where change = 'present' and outcome is null`.execute(db);
+  for (const column of KEY_COLUMNS)
+    await sql`alter table sync_staged_members alter column ${sql.ref(column)} set statistics 10`.execute(db);
+}
+
+export async function down(db: Kysely<any>): Promise<void> {
+  for (const column of KEY_COLUMNS)
+    await sql`alter table sync_staged_members alter column ${sql.ref(column)} set statistics -1`.execute(db);
+  await sql`drop index if exists sync_staged_members_to_apply`.execute(db);
+}
