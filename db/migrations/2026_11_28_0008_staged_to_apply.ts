@@ -6,6 +6,8 @@ import { Kysely, sql } from 'kysely';
  * - `sync_staged_members_to_apply`: the present members without an outcome yet, the only ones
  *   applyFieldSettings reads. Without it each chunk walked the run's whole key range (150 ms a
  *   chunk at 100,000 members) to find the few hundred changed ones.
+ * - `sync_staged_members_to_clean`: the rows cleanup weighs and applies (members that left, and
+ *   present but disabled ones), instead of a pass over every staged member (130-180 ms each).
  * - Statistics target 10 on the staged key columns: `analyze` after a big listing samples 3,000
  *   rows instead of 30,000 (300 ms at 100,000 members); the chunk queries need row counts, not
  *   fine histograms.
@@ -15,6 +17,8 @@ const KEY_COLUMNS = ['sync_run_id', 'entra_user_id', 'change', 'outcome', 'recip
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`create index sync_staged_members_to_apply on sync_staged_members (sync_run_id, entra_user_id)
     where change = 'present' and outcome is null`.execute(db);
+  await sql`create index sync_staged_members_to_clean on sync_staged_members (sync_run_id, entra_user_id)
+    where change <> 'present' or data ->> 'accountEnabled' = 'false'`.execute(db);
   for (const column of KEY_COLUMNS)
     await sql`alter table sync_staged_members alter column ${sql.ref(column)} set statistics 10`.execute(db);
 }
@@ -22,5 +26,6 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   for (const column of KEY_COLUMNS)
     await sql`alter table sync_staged_members alter column ${sql.ref(column)} set statistics -1`.execute(db);
+  await sql`drop index if exists sync_staged_members_to_clean`.execute(db);
   await sql`drop index if exists sync_staged_members_to_apply`.execute(db);
 }
