@@ -17,4 +17,9 @@ export interface ActivityDeps {
   metrics?: ActivityMetrics;
   /** A group sync reads every member at least this often, delta links or not (default a week). */
   fullSyncIntervalMs?: number;
+  /**
+   * Drops an ended run's working rows (staged members, card queue). Default: at once, before
+   * finishSyncRun returns; the worker drops them in the background (worker/run-work-sweeper.ts).
+   */
+  dropRunWork?: (syncRunId: string) => void | Promise<void>;
 }

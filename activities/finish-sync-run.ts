@@ -11,11 +11,11 @@ export interface FinishSyncRunInput {
 }
 
 /**
- * Ends the run record once, drops the run's staged members, and for a completed group run stamps
+ * Ends the run record once, drops the run's working rows (or hands them to `dropRunWork`), and for a completed group run stamps
  * the group's last sync and stores the delta links the run made (only here: a failed run leaves
  * the previous links, so its successor reads the same delta window again).
  */
-export function createFinishSyncRunActivity({ db }: ActivityDeps) {
+export function createFinishSyncRunActivity({ db, dropRunWork }: ActivityDeps) {
   return async function finishSyncRun(input: FinishSyncRunInput): Promise<{ counts: Partial<SyncCounts> }> {
     await db.transaction().execute(async (trx) => {
       const ended = await finishRun(trx, input.syncRunId, input.status, input.error ?? null);
@@ -37,7 +37,7 @@ export function createFinishSyncRunActivity({ db }: ActivityDeps) {
         }
       }
     });
-    await clearRunWork(db, input.syncRunId);
+    await (dropRunWork ? dropRunWork(input.syncRunId) : clearRunWork(db, input.syncRunId));
     // A run whose record was never written (its start failed) has nothing to end.
     const run = await db
       .selectFrom('syncRuns')

@@ -8,6 +8,7 @@ import { bundleWorkflowsInChildProcess } from './bundle-workflows';
 import { createWorker } from './create-worker';
 import { createWorkerLogger } from './logger';
 import { createWorkerMetrics } from './metrics';
+import { createRunWorkSweeper } from './run-work-sweeper';
 
 /** `npm run worker`: registers workflows and activities on the task queue until SIGINT/SIGTERM. */
 async function main(): Promise<void> {
@@ -24,6 +25,10 @@ async function main(): Promise<void> {
   const metrics = createWorkerMetrics(db, {
     onError: (err) => log.warn({ err }, 'could not write worker metrics'),
   });
+  const sweeper = createRunWorkSweeper(db, (err) =>
+    log.warn({ err }, "could not drop a finished run's working rows"),
+  );
+  void sweeper.sweepLeftovers();
   const workflowBundlePath = await bundleWorkflowsInChildProcess();
   const worker = await createWorker({
     connection,
@@ -35,6 +40,7 @@ async function main(): Promise<void> {
       encryptionKey: config.encryptionKey,
       entraClientFor: createEntraClient,
       fullSyncIntervalMs: config.fullSyncIntervalMs,
+      dropRunWork: sweeper.drop,
     }),
   });
   // The Temporal runtime also reacts to these signals; shut down once, whoever is first.
@@ -46,6 +52,7 @@ async function main(): Promise<void> {
   }
   log.info({ taskQueue: config.taskQueue, temporal: config.temporalAddress }, 'worker polling');
   await worker.run();
+  await sweeper.close();
   await metrics.stop();
   await connection.close();
   await db.destroy();

@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stageUsers } from '../../db/repositories/staged-members';
 import { testDb } from '../helpers/stack';
+import { insertRunRecord } from './helpers/run-record';
 
 describe('staging a page of Graph users', () => {
   const db = testDb();
@@ -16,7 +16,7 @@ describe('staging a page of Graph users', () => {
       .execute();
 
   it('when a user is listed twice, in one page or across pages, then the user is staged once and the page still commits', async () => {
-    const runId = randomUUID();
+    const runId = await insertRunRecord(db, { finished: false });
     const user = (id: string, jobTitle: string) => ({ id, jobTitle, userType: 'Member' });
     const added = await db.transaction().execute(async (trx) => {
       const first = await stageUsers(trx, runId, [user('a', 'one'), user('b', 'one'), user('a', 'again')], {
@@ -37,7 +37,7 @@ describe('staging a page of Graph users', () => {
   });
 
   it('when the group leaves guests out, then a guest is staged as removed with the excluded_guest outcome', async () => {
-    const runId = randomUUID();
+    const runId = await insertRunRecord(db, { finished: false });
     await db.transaction().execute((trx) =>
       stageUsers(
         trx,
