@@ -175,7 +175,7 @@ export async function queueCardRecipients(
           else c.status = 'active' end, false) as due,
         coalesce(gm.recipient_id is not null and r.status = 'active' and c.status = 'active', false) as active
       from (select recipient_id from group_memberships where group_id = ${groupId}::uuid) gm
-      full join (select * from cards where group_id = ${groupId}::uuid) c on c.recipient_id = gm.recipient_id
+      full join (select id, recipient_id, status, source_key from cards where group_id = ${groupId}::uuid) c on c.recipient_id = gm.recipient_id
       left join recipients r on r.id = gm.recipient_id
       left join recipient_photos ph on ph.recipient_id = gm.recipient_id
       cross join (select sync_options, ${TEMPLATE_KEY} as template_key from groups where id = ${groupId}::uuid offset 0) g`;
