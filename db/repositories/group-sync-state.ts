@@ -1,6 +1,6 @@
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '../schema';
-import { PASSED_OVER } from './staged-members';
+import { MEMBER_OUTCOMES } from './staged-members';
 import { workspaceOf } from './recipient-writes';
 
 /** Delta links a run leaves for the next delta sync of its group, and the settings they were made under. */
@@ -55,8 +55,9 @@ export async function recordCompletedGroupRun(
     insert into group_skipped_members (group_id, entra_user_id)
     select ${run.groupId}::uuid, s.entra_user_id from sync_staged_members s
     where s.sync_run_id = ${run.id}::uuid and (s.change = 'present' or s.outcome = 'excluded_guest')
-      -- passed over (staged so, or no outcome): an unchanged member of the group
-      and s.outcome is not null and s.outcome <> ${PASSED_OVER}
+      -- no outcome (passed over by the read) or a member's outcome: a member of the group; checking
+      -- only the rest spares a first sync 100,000 lookups
+      and s.outcome is not null and s.outcome <> all(${[...MEMBER_OUTCOMES]}::text[])
       -- offset 0: a lookup per staged row, never a scan of every workspace's recipients per row
       and not exists (
         select 1 from recipients r join group_memberships gm on gm.group_id = ${run.groupId}::uuid and gm.recipient_id = r.id

@@ -19,6 +19,13 @@ export interface UnchangedScope {
 export const PASSED_OVER = 'passed_over';
 
 /**
+ * Outcomes with which applyFieldSettings made (or kept) the member a member of the group, in the
+ * same transaction (activities/support/apply-users.ts); cleanup overwrites the outcome of anyone
+ * it takes out later.
+ */
+export const MEMBER_OUTCOMES = ['created', 'linked', 'updated', 'reactivated', 'unchanged', PASSED_OVER] as const;
+
+/**
  * Whether the member's recipient is active, in the scope's group, and was applied from exactly
  * `hash`. `offset 0` fences it into one index lookup per row: unfenced, stale statistics can turn
  * it into a scan of every recipient per row.
