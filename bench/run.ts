@@ -9,6 +9,7 @@ import { DEFAULT_CARD_TEMPLATE, DEFAULT_FIELD_SETTINGS, DEFAULT_SYNC_OPTIONS } f
 import { groupSyncWorkflowId } from '../workflows/contracts';
 import { renderTable, type CaseResult } from './report';
 import { applyChurn } from './scenario';
+import { settle } from './settle';
 import { BENCH_ENCRYPTION_KEY, BENCH_TASK_QUEUE, startBenchStack, type BenchStack } from './stack';
 
 /**
@@ -76,6 +77,8 @@ async function benchGroupSize(
 
   const results: CaseResult[] = [];
   const run = async (name: string, full: boolean) => {
+    const waited = await settle(stack.db);
+    if (waited >= 1) log(`waited ${waited.toFixed(1)} s for the previous case's background work`);
     const result = await runSync(stack, { workspaceId, groupId, full, name, members, latencyMs });
     log(
       `${name}: ${result.wallSeconds.toFixed(1)} s, ${result.graphRequests} Graph requests, ${result.cardVersionsWritten} card versions, ${result.sqlStatements} SQL statements`,
