@@ -23,7 +23,14 @@ export const PASSED_OVER = 'passed_over';
  * same transaction (activities/support/apply-users.ts); cleanup overwrites the outcome of anyone
  * it takes out later.
  */
-export const MEMBER_OUTCOMES = ['created', 'linked', 'updated', 'reactivated', 'unchanged', PASSED_OVER] as const;
+export const MEMBER_OUTCOMES = [
+  'created',
+  'linked',
+  'updated',
+  'reactivated',
+  'unchanged',
+  PASSED_OVER,
+] as const;
 
 /**
  * Whether the member's recipient is active, in the scope's group, and was applied from exactly
