@@ -48,19 +48,19 @@ function appliedFrom(entraUserId: RawBuilder<unknown>, hash: RawBuilder<unknown>
     offset 0)`;
 }
 
-/**
- * Stages one Graph page in a single statement (the page travels as one JSON document: as arrays
- * of documents it cost twice as much to send and parse), with each user's source hash under the run's Field
- * Settings (`fingerprint`). Guests are staged as `removed` (outcome `excluded_guest`) when the group
- * leaves them out. With `unchanged`, members applied before from the same data are staged as
- * passed over, so applyFieldSettings never reads them: the lookups cost nothing here, where the
- * fetch waits on Graph. Returns how many rows were new, and how many of those were passed over.
- */
 export interface StagedCounts {
   added: number;
   passedOver: number;
 }
 
+/**
+ * Stages one Graph page in a single statement (the page travels as one JSON document: as arrays of
+ * documents it cost twice as much to send and parse), with each user's source hash under the
+ * run's Field Settings (`fingerprint`). Guests are staged as `removed` (outcome `excluded_guest`)
+ * when the group leaves them out. With `unchanged`, members applied before from the same data are
+ * staged as passed over, so applyFieldSettings never reads them: the lookups cost nothing here,
+ * where the fetch waits on Graph. Returns how many rows were new, and how many were passed over.
+ */
 export async function stageUsers(
   trx: Transaction<Database>,
   syncRunId: string,
@@ -74,7 +74,7 @@ export async function stageUsers(
       : sql``;
   const insert = (skipStaged: boolean) => sql<StagedCounts>`
     with staged as (
-    insert into sync_staged_members (sync_run_id, entra_user_id, change, data, outcome, source_hash)
+      insert into sync_staged_members (sync_run_id, entra_user_id, change, data, outcome, source_hash)
     select ${syncRunId}::uuid, u.id, g.change, u.data,
       case when g.change = 'removed' then 'excluded_guest' ${passedOver} end, g.hash
     from jsonb_array_elements(${JSON.stringify(users)}::jsonb) as e(data)
@@ -86,7 +86,7 @@ export async function stageUsers(
     ${skipStaged ? sql`on conflict (sync_run_id, entra_user_id) do nothing` : sql``}
     returning outcome)
     select count(*)::int as added, (count(*) filter (where outcome = ${PASSED_OVER}))::int as passed_over from staged`;
-  // A user listed twice is staged once. \`on conflict\` would say so for every row at a cost as high
+  // A user listed twice is staged once. `on conflict` would say so for every row at a cost as high
   // as the lookups (12 ms a page); a page that does repeat someone is inserted again with it.
   await sql`savepoint stage_users`.execute(trx);
   try {
