@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
+import { endedRunsHaveWork } from '../db/repositories/sync-run-progress';
 
 /** The longest a case waits for the previous one's background work. */
 const SETTLE_LIMIT_MS = 120_000;
@@ -13,14 +14,11 @@ const SETTLE_LIMIT_MS = 120_000;
 export async function settle(db: Db): Promise<number> {
   const started = Date.now();
   while (Date.now() - started < SETTLE_LIMIT_MS) {
-    const { rows } = await sql<{ leftovers: boolean; vacuuming: boolean }>`
-      select
-        exists (select 1 from sync_staged_members s
-                where not exists (select 1 from sync_runs r where r.id = s.sync_run_id and r.finished_at is null)) as leftovers,
-        exists (select 1 from pg_stat_activity where backend_type = 'autovacuum worker' and datname = current_database()) as vacuuming`.execute(
+    const { rows } = await sql`
+      select 1 from pg_stat_activity where backend_type = 'autovacuum worker' and datname = current_database()`.execute(
       db,
     );
-    if (!rows[0]!.leftovers && !rows[0]!.vacuuming) break;
+    if (!rows.length && !(await endedRunsHaveWork(db))) break;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   return (Date.now() - started) / 1000;

@@ -1,6 +1,5 @@
-import { sql } from 'kysely';
 import type { Db } from '../db/database';
-import { clearRunWork } from '../db/repositories/sync-run-progress';
+import { clearEndedRunsWork, clearRunWork } from '../db/repositories/sync-run-progress';
 
 export interface RunWorkSweeper {
   /** Drops an ended run's working rows in the background; returns at once. */
@@ -26,17 +25,7 @@ export function createRunWorkSweeper(db: Db, onError: (err: unknown) => void): R
     drop(syncRunId) {
       void enqueue(() => clearRunWork(db, syncRunId));
     },
-    sweepLeftovers() {
-      return enqueue(async () => {
-        for (const table of ['sync_staged_members', 'sync_card_queue']) {
-          await sql`
-            delete from ${sql.table(table)} w
-            where not exists (select 1 from sync_runs r where r.id = w.sync_run_id and r.finished_at is null)`.execute(
-            db,
-          );
-        }
-      });
-    },
+    sweepLeftovers: () => enqueue(() => clearEndedRunsWork(db)),
     close: () => queue,
   };
 }

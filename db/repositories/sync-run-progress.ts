@@ -167,3 +167,23 @@ export async function clearRunWork(db: Conn, id: string): Promise<void> {
   await db.deleteFrom('syncStagedMembers').where('syncRunId', '=', id).execute();
   await db.deleteFrom('syncCardQueue').where('syncRunId', '=', id).execute();
 }
+
+const WORK_TABLES = ['sync_staged_members', 'sync_card_queue'] as const;
+
+/** Working rows (alias `w`) of a run that has ended, or whose record is gone. */
+const OF_ENDED_RUN = sql`not exists (select 1 from sync_runs r where r.id = w.sync_run_id and r.finished_at is null)`;
+
+/** Drops the working rows of every run that is no longer running. */
+export async function clearEndedRunsWork(db: Conn): Promise<void> {
+  for (const table of WORK_TABLES)
+    await sql`delete from ${sql.table(table)} w where ${OF_ENDED_RUN}`.execute(db);
+}
+
+/** Whether any run that is no longer running still has working rows. */
+export async function endedRunsHaveWork(db: Conn): Promise<boolean> {
+  for (const table of WORK_TABLES) {
+    const { rows } = await sql`select 1 from ${sql.table(table)} w where ${OF_ENDED_RUN} limit 1`.execute(db);
+    if (rows.length) return true;
+  }
+  return false;
+}
