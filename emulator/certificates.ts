@@ -21,9 +21,14 @@ function writeAtomically(path: string, content: string | Buffer): void {
   renameSync(tmp, path);
 }
 
-function serialNumber(): string {
-  // positive (leading 0x00..0x7f) random serial, as RFC 5280 asks
-  return `0${randomBytes(15).toString('hex')}`.replace(/^0[89a-f]/, '01');
+/**
+ * A positive random serial in minimal DER: 16 bytes whose first is 0x01..0x7f. A leading zero
+ * byte is "illegal padding" to OpenSSL, which then ignores the whole NODE_EXTRA_CA_CERTS file.
+ */
+export function serialNumber(): string {
+  const bytes = randomBytes(16);
+  bytes[0] = bytes[0]! & 0x7f || 0x01;
+  return bytes.toString('hex');
 }
 
 function makeCa(): { cert: forge.pki.Certificate; key: forge.pki.rsa.PrivateKey } {
