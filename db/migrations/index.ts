@@ -6,6 +6,7 @@ import * as deltaSyncState from './2026_11_28_0005_delta_sync_state';
 import * as skipUnchanged from './2026_11_28_0006_skip_unchanged';
 import * as leanBulkTables from './2026_11_28_0007_lean_bulk_tables';
 import * as stagedToApply from './2026_11_28_0008_staged_to_apply';
+import * as cascadeByStatement from './2026_11_28_0009_cascade_by_statement';
 
 /** Listed by hand so migrations load the same under tsx, vitest and bundlers. Append only. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_28_0006_skip_unchanged': skipUnchanged,
   '2026_11_28_0007_lean_bulk_tables': leanBulkTables,
   '2026_11_28_0008_staged_to_apply': stagedToApply,
+  '2026_11_28_0009_cascade_by_statement': cascadeByStatement,
 };

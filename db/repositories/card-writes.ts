@@ -94,8 +94,11 @@ export async function loadCardTargets(
 }
 
 /**
- * Writes card decisions: the card row, its version and its outbox event, each keyed so a repeat
- * changes nothing (cards by recipient+group, versions and events by card+version).
+ * Writes card decisions in one statement: the card row, then a version and an outbox event for
+ * each card row actually written. Keyed so a repeat changes nothing (cards by recipient+group,
+ * updates by the version they replace, versions and events by card+version). Cards are written
+ * only for a group that still exists, and versions and events only for the cards written: there
+ * are no foreign keys to refuse orphans (see migration 0009).
  */
 export async function writeCards(
   db: Conn,
@@ -116,24 +119,34 @@ export async function writeCards(
     event: w.event,
     is_new: w.kind === 'create',
   }));
-  const rs = sql`jsonb_to_recordset(${JSON.stringify(records)}::jsonb)
-    as v(card_id uuid, recipient_id uuid, group_id uuid, version int, status text, content jsonb, content_hash text, source_key text, event text, is_new boolean)`;
   await sql`
-    insert into cards (id, workspace_id, recipient_id, group_id, status, version, content, content_hash, source_key)
-    select v.card_id, ${workspaceId}::uuid, v.recipient_id, v.group_id, v.status, v.version, v.content, v.content_hash, v.source_key
-    from ${rs} where v.is_new
-    on conflict (recipient_id, group_id) do nothing`.execute(db);
-  await sql`
-    update cards c set version = v.version, status = v.status, content = v.content, content_hash = v.content_hash,
-      source_key = v.source_key, updated_at = now()
-    from ${rs} where not v.is_new and c.id = v.card_id and c.version = v.version - 1`.execute(db);
-  await sql`
-    insert into card_versions (card_id, version, status, content, content_hash, sync_run_id)
-    select v.card_id, v.version, v.status, v.content, v.content_hash, ${syncRunId}::uuid from ${rs}
-    on conflict do nothing`.execute(db);
-  await sql`
+    with v as materialized (
+      select * from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as v(card_id uuid, recipient_id uuid,
+        group_id uuid, version int, status text, content jsonb, content_hash text, source_key text, event text, is_new boolean)
+    ),
+    created as (
+      insert into cards (id, workspace_id, recipient_id, group_id, status, version, content, content_hash, source_key)
+      select v.card_id, ${workspaceId}::uuid, v.recipient_id, v.group_id, v.status, v.version, v.content, v.content_hash, v.source_key
+      from v join groups g on g.id = v.group_id where v.is_new
+      on conflict (recipient_id, group_id) do nothing
+      returning id
+    ),
+    updated as (
+      update cards c set version = v.version, status = v.status, content = v.content, content_hash = v.content_hash,
+        source_key = v.source_key, updated_at = now()
+      from v where not v.is_new and c.id = v.card_id and c.version = v.version - 1
+      returning c.id
+    ),
+    written as (select id from created union all select id from updated),
+    versions as (
+      insert into card_versions (card_id, version, status, content, content_hash, sync_run_id)
+      select v.card_id, v.version, v.status, v.content, v.content_hash, ${syncRunId}::uuid
+      from v join written w on w.id = v.card_id
+      on conflict do nothing
+    )
     insert into card_events (workspace_id, card_id, version, type, content, sync_run_id)
-    select ${workspaceId}::uuid, v.card_id, v.version, v.event, v.content, ${syncRunId}::uuid from ${rs}
+    select ${workspaceId}::uuid, v.card_id, v.version, v.event, v.content, ${syncRunId}::uuid
+    from v join written w on w.id = v.card_id
     on conflict (card_id, version) do nothing`.execute(db);
 }
 

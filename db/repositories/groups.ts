@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../database';
 import type { CardTemplate, GroupRow, SyncOptions } from '../schema';
+import { lockWorkspaceForSync } from './recipient-writes';
 
 export type GroupWithCounts = GroupRow & { memberCount: number };
 
@@ -94,14 +95,21 @@ export async function updateGroup(
     .execute();
 }
 
-/** Unlinks: memberships, the group's cards and schedules go with it (foreign keys cascade). */
+/**
+ * Unlinks: memberships, the group's cards (with their versions and events) and schedules go with
+ * it. Under the workspace's sync lock, so no sync writes a card or membership of the group while it
+ * goes (cards and memberships cascade by trigger, not by foreign key: see migration 0009).
+ */
 export async function deleteGroup(db: Db, workspaceId: string, id: string): Promise<boolean> {
-  const result = await db
-    .deleteFrom('groups')
-    .where('workspaceId', '=', workspaceId)
-    .where('id', '=', id)
-    .executeTakeFirst();
-  return Number(result.numDeletedRows) > 0;
+  return db.transaction().execute(async (trx) => {
+    await lockWorkspaceForSync(trx, workspaceId);
+    const result = await trx
+      .deleteFrom('groups')
+      .where('workspaceId', '=', workspaceId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  });
 }
 
 /** Which of these Entra group ids the workspace has linked, for the directory preview. */

@@ -203,11 +203,12 @@ export async function setRecipientStatuses(
     where r.id = v.id`.execute(db);
 }
 
+/** Memberships of a group that still exists (there is no foreign key: see migration 0009). */
 export async function addMemberships(db: Conn, groupId: string, recipientIds: string[]): Promise<void> {
   if (!recipientIds.length) return;
   await sql`
     insert into group_memberships (group_id, recipient_id)
-    select ${groupId}::uuid, unnest(${recipientIds}::uuid[])
+    select g.id, unnest(${recipientIds}::uuid[]) from groups g where g.id = ${groupId}::uuid
     on conflict do nothing`.execute(db);
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CARD_TEMPLATE, DEFAULT_SYNC_OPTIONS } from '../../sync/fields';
-import { as, expectProblem, startApiTest, type ApiTestContext } from './support';
+import { as, expectProblem, insertCard, startApiTest, type ApiTestContext } from './support';
 
 describe('groups', () => {
   let t: ApiTestContext;
@@ -178,5 +178,42 @@ describe('groups', () => {
     expect((await api.delete(`/v1/groups/${group.id}`)).status).toBe(204);
     expectProblem(await api.get(`/v1/groups/${group.id}`), 404);
     expectProblem(await api.delete(`/v1/groups/${group.id}`), 404);
+  });
+
+  it("when a group is unlinked, then its memberships, cards, versions and events go and the same people's other cards stay", async () => {
+    const [gone, kept] = [await link(), await link()];
+    const recipient = (await api.post('/v1/recipients', { email: `unlink-${randomUUID()}@example.com` }))
+      .body;
+    await t.db
+      .insertInto('groupMemberships')
+      .values([gone, kept].map((g) => ({ groupId: g.id, recipientId: recipient.id })))
+      .execute();
+    const cardIds: string[] = [];
+    for (const g of [gone, kept]) {
+      const cardId = await insertCard(t.db, {
+        workspaceId,
+        recipientId: recipient.id,
+        groupId: g.id,
+        content: {},
+      });
+      await t.db
+        .insertInto('cardEvents')
+        .values({ workspaceId, cardId, version: 1, type: 'card.created', content: '{}' })
+        .execute();
+      cardIds.push(cardId);
+    }
+    expect((await api.delete(`/v1/groups/${gone.id}`)).status).toBe(204);
+
+    const left = async (table: 'groupMemberships' | 'cards', column: 'groupId') =>
+      (await t.db.selectFrom(table).select(column).where('recipientId', '=', recipient.id).execute()).map(
+        (r) => r[column],
+      );
+    expect(await left('groupMemberships', 'groupId')).toEqual([kept.id]);
+    expect(await left('cards', 'groupId')).toEqual([kept.id]);
+    for (const table of ['cardVersions', 'cardEvents'] as const) {
+      const rows = await t.db.selectFrom(table).select('cardId').where('cardId', 'in', cardIds).execute();
+      expect(rows.map((r) => r.cardId)).toEqual([cardIds[1]]);
+    }
+    expect((await api.get(`/v1/recipients/${recipient.id}`)).status).toBe(200);
   });
 });
