@@ -49,9 +49,11 @@ function toRecord(r: SyncRecipient): Record<string, unknown> {
     user_type: r.userType,
     entra_source_hash: r.entraSourceHash,
   };
-  for (const c of PROFILE_COLUMNS) rec[snake(c)] = r.values[c];
+  for (const [c, column] of PROFILE_COLUMN_NAMES) rec[column] = r.values[c];
   return rec;
 }
+
+const PROFILE_COLUMN_NAMES = PROFILE_COLUMNS.map((c) => [c, snake(c)] as const);
 
 const recordsetColumns = sql.raw(WRITE_COLUMNS.map(([n, t]) => `${n} ${t}`).join(', '));
 const columnList = sql.raw(WRITE_COLUMNS.map(([n]) => n).join(', '));
