@@ -19,6 +19,7 @@ import { applyUsers, type ApplyScope } from './support/apply-users';
 import { openEntraClient } from './support/entra';
 import { classifyErrors, notRetryable } from './support/errors';
 import { withHeartbeat } from './support/heartbeat';
+import { readAhead } from './support/read-ahead';
 import { fetchPhotos, type FetchedPhoto } from './support/photos';
 
 export interface ApplyFieldSettingsInput extends RunScope {
@@ -74,9 +75,8 @@ export function createApplyFieldSettingsActivity(deps: ActivityDeps) {
           ),
         };
         let client: EntraClient | null = null;
-        while (!cp.done) {
-          progress.throwIfCancelled();
-          const { users, sourceHashes } = await readMembersToApply(db, chunkScope, cp.after, APPLY_CHUNK);
+        const readChunk = async (after: string) => {
+          const { users, sourceHashes } = await readMembersToApply(db, chunkScope, after, APPLY_CHUNK);
           let photos = new Map<string, FetchedPhoto | null>();
           if (users.length && photoSyncs(settings)) {
             const known =
@@ -95,11 +95,20 @@ export function createApplyFieldSettingsActivity(deps: ActivityDeps) {
               photos = await fetchPhotos(client, wanted);
             }
           }
+          return { users, sourceHashes, photos };
+        };
+        let reading: ReturnType<typeof readChunk> | null = cp.done ? null : readChunk(cp.after);
+        while (reading) {
+          progress.throwIfCancelled();
+          const { users, sourceHashes, photos } = await reading;
           const next = {
             after: users.at(-1)?.id ?? cp.after,
             done: users.length < APPLY_CHUNK,
             chunks: cp.chunks + (users.length ? 1 : 0),
           };
+          // The next chunk's staged rows (members after this one's, untouched by its writes) are
+          // read while this one is written.
+          reading = next.done ? null : readAhead(() => readChunk(next.after));
           await commitChunk(db, { last: next.done }, async (trx) => {
             if (users.length) await applyUsers(trx, scope, users, { photos, sourceHashes });
             if (next.done)

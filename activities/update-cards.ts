@@ -12,7 +12,8 @@ import type { ActivityDeps } from './deps';
 import type { CountsResult, RunScope } from './run-scope';
 import { classifyErrors } from './support/errors';
 import { withHeartbeat } from './support/heartbeat';
-import { reconcileCards } from './support/reconcile-cards';
+import { readAhead } from './support/read-ahead';
+import { planCardChunk, writeCardChunk, type CardChunkPlan } from './support/reconcile-cards';
 
 /**
  * Either a group's cards (its members, its card holders, everyone the run touched; only the touched
@@ -30,8 +31,10 @@ const NO_ID = '00000000-0000-0000-0000-000000000000';
 /**
  * Re-renders cards and writes a version plus an outbox event only where the content (or the
  * card's active state) changed. A group run first queues, in one statement, the recipients whose
- * cards may be due (queueCardRecipients), then works through the queue in chunks, each in one
- * transaction with the checkpoint. Never calls Microsoft Graph.
+ * cards may be due (queueCardRecipients), then works through the queue in chunks, each written in
+ * one transaction with the checkpoint. The next chunk is read and decided while the current one is
+ * written, without the workspace lock; the write checks that what each card was decided from still
+ * holds (writeCards). Never calls Microsoft Graph.
  */
 export function createUpdateCardsActivity({ db }: ActivityDeps) {
   return async function updateCards(input: UpdateCardsInput): Promise<CountsResult> {
@@ -64,25 +67,26 @@ export function createUpdateCardsActivity({ db }: ActivityDeps) {
           cp = next;
           log.info('card recipients queued', { syncRunId, ...queue });
         }
-        while (!cp.done) {
+        const scannedGroupId = input.touchedOnly ? null : (groupId ?? null);
+        const readChunk = async (after: string) => {
+          const ids = groupId ? await readCardQueue(db, syncRunId, after, CARDS_CHUNK) : [input.recipientId!];
+          return { ids, plan: await planCardChunk(db, workspaceId, ids, scannedGroupId) };
+        };
+        let reading: Promise<{ ids: string[]; plan: CardChunkPlan }> | null = cp.done
+          ? null
+          : readChunk(cp.after);
+        while (reading) {
           progress.throwIfCancelled();
-          const ids = groupId
-            ? await readCardQueue(db, syncRunId, cp.after, CARDS_CHUNK)
-            : [input.recipientId!];
+          const { ids, plan } = await reading;
           const next = {
             after: ids.at(-1) ?? cp.after,
             done: !groupId || ids.length < CARDS_CHUNK,
             queued: cp.queued,
           };
+          // The next chunk is read and rendered while this one is written.
+          reading = next.done ? null : readAhead(() => readChunk(next.after));
           await commitChunk(db, { last: next.done }, async (trx) => {
-            if (ids.length)
-              await reconcileCards(
-                trx,
-                workspaceId,
-                syncRunId,
-                ids,
-                input.touchedOnly ? null : (groupId ?? null),
-              );
+            await writeCardChunk(trx, workspaceId, syncRunId, plan);
             await setCheckpoint(trx, syncRunId, 'updateCards', next);
           });
           cp = next;

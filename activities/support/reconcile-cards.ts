@@ -1,50 +1,76 @@
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
+import type { Db } from '../../db/database';
 import type { Database, SyncCounts } from '../../db/schema';
-import { loadCardTargets, setCardSourceKeys, writeCards } from '../../db/repositories/card-writes';
+import {
+  loadCardTargets,
+  setCardSourceKeys,
+  writeCards,
+  type KeyedCard,
+} from '../../db/repositories/card-writes';
 import { lockWorkspaceForSync } from '../../db/repositories/recipient-writes';
 import { addRunCounts } from '../../db/repositories/sync-run-progress';
 import { planCardWrite, type CardWrite } from '../../sync/plan-card-write';
 
-const COUNT_OF = {
-  create: 'cardsCreated',
-  update: 'cardsUpdated',
-  deactivate: 'cardsDeactivated',
-  unchanged: 'cardsUnchanged',
-} as const;
+/** What one chunk's cards need, decided from one read. */
+export interface CardChunkPlan {
+  writes: CardWrite[];
+  /** Unchanged cards rendered before their inputs were keyed: their key is recorded. */
+  keyed: KeyedCard[];
+  /** Cards already in their due state (not counted by the group's scan). */
+  unchanged: number;
+}
 
 /**
- * Brings every card of these recipients (in every group) to its due state, in the caller's
- * transaction: rendered from the group's template, a new version and outbox event only on change.
+ * Reads every card of these recipients (in every group) and decides its due state: rendered from
+ * the group's template, a new version only on change. Takes no lock: the read of the next chunk
+ * overlaps the writing of the current one, and writeCardChunk writes each card only if what it was
+ * decided from still holds.
  */
-export async function reconcileCards(
-  trx: Transaction<Database>,
+export async function planCardChunk(
+  db: Db | Transaction<Database>,
   workspaceId: string,
-  syncRunId: string,
   recipientIds: string[],
   /** The group whose cards queueCardRecipients scanned and counted as unchanged already. */
   scannedGroupId: string | null = null,
-): Promise<Partial<SyncCounts>> {
-  await lockWorkspaceForSync(trx, workspaceId);
-  const counts: Partial<Record<keyof SyncCounts, number>> = {};
-  const writes: CardWrite[] = [];
-  const keyed: Array<{ cardId: string; sourceKey: string }> = [];
-  for (const target of await loadCardTargets(trx, workspaceId, recipientIds)) {
+): Promise<CardChunkPlan> {
+  const plan: CardChunkPlan = { writes: [], keyed: [], unchanged: 0 };
+  for (const target of await loadCardTargets(db, workspaceId, recipientIds)) {
     const decision = planCardWrite(target, randomUUID);
     if (decision.kind === 'none') continue;
-    const countedByScan =
-      decision.kind === 'unchanged' &&
-      target.groupId === scannedGroupId &&
-      target.card?.sourceKey === target.sourceKey;
-    if (countedByScan) continue;
-    const key = COUNT_OF[decision.kind];
-    counts[key] = (counts[key] ?? 0) + 1;
-    if ('cardId' in decision) writes.push(decision);
-    else if (target.card && target.card.sourceKey !== target.sourceKey)
-      keyed.push({ cardId: target.card.id, sourceKey: target.sourceKey });
+    if ('cardId' in decision) {
+      plan.writes.push(decision);
+      continue;
+    }
+    const card = target.card!;
+    if (card.sourceKey !== target.sourceKey)
+      plan.keyed.push({ cardId: card.id, version: card.version, sourceKey: target.sourceKey });
+    else if (target.groupId === scannedGroupId) continue;
+    plan.unchanged += 1;
   }
-  await writeCards(trx, workspaceId, syncRunId, writes);
-  await setCardSourceKeys(trx, keyed);
+  return plan;
+}
+
+/**
+ * Writes a chunk's plan under the workspace's sync lock and adds to the run's counts what was
+ * written. A card whose inputs changed since the plan was read (another sync or an edit got there
+ * first) is left as it is: whoever changed them reconciles it, or the group's next scan finds its
+ * key out of date.
+ */
+export async function writeCardChunk(
+  trx: Transaction<Database>,
+  workspaceId: string,
+  syncRunId: string,
+  plan: CardChunkPlan,
+): Promise<Partial<SyncCounts>> {
+  await lockWorkspaceForSync(trx, workspaceId);
+  const written = await writeCards(trx, workspaceId, syncRunId, plan.writes);
+  await setCardSourceKeys(trx, plan.keyed);
+  const counts: Partial<SyncCounts> = {};
+  if (written.create) counts.cardsCreated = written.create;
+  if (written.update) counts.cardsUpdated = written.update;
+  if (written.deactivate) counts.cardsDeactivated = written.deactivate;
+  if (plan.unchanged) counts.cardsUnchanged = plan.unchanged;
   await addRunCounts(trx, syncRunId, counts);
   return counts;
 }

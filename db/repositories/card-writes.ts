@@ -113,20 +113,26 @@ function toTarget(row: TargetRow, template: CardTemplate, syncOptions: SyncOptio
   };
 }
 
+/** How many cards of each kind of decision were written. */
+export type WrittenCards = Partial<Record<CardWrite['kind'], number>>;
+
 /**
  * Writes card decisions in one statement: the card row, then a version and an outbox event for
- * each card row actually written. Keyed so a repeat changes nothing (cards by recipient+group,
- * updates by the version they replace, versions and events by card+version). Cards are written
- * only for a group that still exists, and versions and events only for the cards written: there
- * are no foreign keys to refuse orphans (see migration 0009).
+ * each card row actually written. A decision is written only while what it was made from still
+ * holds, checked in the statement itself:
+ * - the card's inputs still have the key it was rendered from (recipient fields, template, photo);
+ * - the recipient is still an active member exactly when the decision makes the card active;
+ * - an update still replaces the version it was decided over, and a new card is still missing.
+ * Cards are written only for a group that still exists, and versions and events only for the cards
+ * written: there are no foreign keys to refuse orphans (see migration 0009).
  */
 export async function writeCards(
   db: Conn,
   workspaceId: string,
   syncRunId: string | null,
   writes: CardWrite[],
-): Promise<void> {
-  if (!writes.length) return;
+): Promise<WrittenCards> {
+  if (!writes.length) return {};
   const records = writes.map((w) => ({
     card_id: w.cardId,
     recipient_id: w.recipientId,
@@ -136,50 +142,78 @@ export async function writeCards(
     content: w.content,
     content_hash: w.contentHash,
     source_key: w.sourceKey,
+    kind: w.kind,
     event: w.event,
-    is_new: w.kind === 'create',
   }));
-  await sql`
+  // Each check is a fenced index lookup (`offset 0`), whatever the statistics say.
+  const { rows } = await sql<{ kind: CardWrite['kind']; n: number }>`
     with v as materialized (
       select * from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as v(card_id uuid, recipient_id uuid,
-        group_id uuid, version int, status text, content jsonb, content_hash text, source_key text, event text, is_new boolean)
+        group_id uuid, version int, status text, content jsonb, content_hash text, source_key text, kind text, event text)
+    ),
+    g as materialized (
+      select id, ${TEMPLATE_KEY} as template_key from groups where id in (select distinct group_id from v)
+    ),
+    fresh as (
+      select v.* from v
+      join g on g.id = v.group_id
+      cross join lateral (select status, render_key from recipients r where r.id = v.recipient_id offset 0) r
+      left join lateral (
+        select content_hash, content_type from recipient_photos ph where ph.recipient_id = v.recipient_id offset 0
+      ) ph on true
+      cross join lateral (
+        select exists (
+          select 1 from group_memberships gm where gm.group_id = v.group_id and gm.recipient_id = v.recipient_id
+        ) as is_member offset 0
+      ) m
+      where (r.status = 'active' and m.is_member) = (v.status = 'active')
+        and (v.status <> 'active' or ${CARD_SOURCE_KEY} = v.source_key)
     ),
     created as (
       insert into cards (id, workspace_id, recipient_id, group_id, status, version, content, content_hash, source_key)
       select v.card_id, ${workspaceId}::uuid, v.recipient_id, v.group_id, v.status, v.version, v.content, v.content_hash, v.source_key
-      from v join groups g on g.id = v.group_id where v.is_new
+      from fresh v where v.kind = 'create'
       on conflict (recipient_id, group_id) do nothing
       returning id
     ),
     updated as (
       update cards c set version = v.version, status = v.status, content = v.content, content_hash = v.content_hash,
         source_key = v.source_key, updated_at = now()
-      from v where not v.is_new and c.id = v.card_id and c.version = v.version - 1
+      from fresh v where v.kind <> 'create' and c.id = v.card_id and c.version = v.version - 1
       returning c.id
     ),
-    written as (select id from created union all select id from updated),
+    written as (
+      select v.* from v where v.card_id in (select id from created union all select id from updated)
+    ),
     versions as (
       insert into card_versions (card_id, version, status, content, content_hash, sync_run_id)
-      select v.card_id, v.version, v.status, v.content, v.content_hash, ${syncRunId}::uuid
-      from v join written w on w.id = v.card_id
+      select v.card_id, v.version, v.status, v.content, v.content_hash, ${syncRunId}::uuid from written v
       on conflict do nothing
+    ),
+    events as (
+      insert into card_events (workspace_id, card_id, version, type, content, sync_run_id)
+      select ${workspaceId}::uuid, v.card_id, v.version, v.event, v.content, ${syncRunId}::uuid from written v
+      on conflict (card_id, version) do nothing
     )
-    insert into card_events (workspace_id, card_id, version, type, content, sync_run_id)
-    select ${workspaceId}::uuid, v.card_id, v.version, v.event, v.content, ${syncRunId}::uuid
-    from v join written w on w.id = v.card_id
-    on conflict (card_id, version) do nothing`.execute(db);
+    select kind, count(*)::int as n from written group by kind`.execute(db);
+  return Object.fromEntries(rows.map((r) => [r.kind, r.n]));
 }
 
-/** Cards that render to what they hold but were rendered before their inputs were keyed: record the key. */
-export async function setCardSourceKeys(
-  db: Conn,
-  rows: Array<{ cardId: string; sourceKey: string }>,
-): Promise<void> {
+/** An unchanged card rendered before its inputs were keyed, at the version that was read. */
+export interface KeyedCard {
+  cardId: string;
+  version: number;
+  sourceKey: string;
+}
+
+/** Records the key of cards that render to what they hold, unless they changed since. */
+export async function setCardSourceKeys(db: Conn, rows: KeyedCard[]): Promise<void> {
   if (!rows.length) return;
   await sql`
     update cards c set source_key = v.source_key
-    from unnest(${rows.map((r) => r.cardId)}::uuid[], ${rows.map((r) => r.sourceKey)}::text[]) as v(id, source_key)
-    where c.id = v.id`.execute(db);
+    from unnest(${rows.map((r) => r.cardId)}::uuid[], ${rows.map((r) => r.version)}::int[],
+                ${rows.map((r) => r.sourceKey)}::text[]) as v(id, version, source_key)
+    where c.id = v.id and c.version = v.version`.execute(db);
 }
 
 /**
