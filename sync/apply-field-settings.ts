@@ -53,6 +53,17 @@ export interface FieldPlan {
  * always synced and always overwrites (it identifies the person to the workspace); only a lock stops it.
  */
 export function effectiveFieldSettings(rows: FieldSetting[]): FieldSetting[] {
+  // planRecipientFields asks once per member with the same array: answer it once.
+  const known = effective.get(rows);
+  if (known) return known;
+  const result = computeEffective(rows);
+  effective.set(rows, result);
+  return result;
+}
+
+const effective = new WeakMap<FieldSetting[], FieldSetting[]>();
+
+function computeEffective(rows: FieldSetting[]): FieldSetting[] {
   const base = rows.length ? rows : DEFAULT_FIELD_SETTINGS;
   const email = base.find((s) => s.field === 'email');
   const rest = base.filter((s) => s.field !== 'email');

@@ -37,9 +37,21 @@ export function toFieldValue(value: unknown): string | null {
   return null;
 }
 
+/** A workspace has a handful of sources; a first sync reads each for every member. */
+const parsedSources = new Map<string, ParsedSource>();
+
+function parsedSource(source: string): ParsedSource {
+  let parsed = parsedSources.get(source);
+  if (!parsed) {
+    parsed = parseGraphSource(source);
+    if (parsedSources.size < 1000) parsedSources.set(source, parsed);
+  }
+  return parsed;
+}
+
 /** Reads a source path from a Graph user; a missing property reads as null. */
 export function readGraphSource(user: Record<string, unknown>, source: string): string | null {
-  const { property, index, child } = parseGraphSource(source);
+  const { property, index, child } = parsedSource(source);
   let value: unknown = user[property];
   if (index !== null) value = Array.isArray(value) ? value[index] : undefined;
   if (child !== null)

@@ -39,26 +39,24 @@ export async function loadCardTargets(
   if (!recipientIds.length) return [];
   // Lateral joins fenced with `offset 0` (so the planner cannot flatten them into scans of the
   // whole table) keep this a handful of index lookups per recipient, whatever the tables' size and
-  // however stale their statistics (a first sync grows them from nothing).
+  // however stale their statistics (a first sync grows them from nothing): the recipient's
+  // memberships and cards, fully joined by group (a member without a card, a card of a former
+  // member), and the photo.
   const { rows } = await sql<TargetRow>`
     select r.id as recipient_id, p.group_id, r.status as recipient_status, ${profileSelect}, r.custom_fields,
-           m.is_member,
-           c.id as card_id, c.version as card_version, c.status as card_status, c.content_hash as card_content_hash,
-           c.content as card_content, c.source_key as card_source_key, ph.content_hash as photo_hash,
-           ph.content_type as photo_type, ${CARD_SOURCE_KEY} as source_key
+           p.is_member, p.card_id, p.card_version, p.card_status, p.card_content_hash, p.card_content,
+           p.card_source_key, ph.content_hash as photo_hash, ph.content_type as photo_type, ${CARD_SOURCE_KEY} as source_key
     from recipients r
     cross join lateral (
-      select gm.group_id from group_memberships gm where gm.recipient_id = r.id
-      union
-      select c.group_id from cards c where c.recipient_id = r.id
+      select coalesce(gm.group_id, c.group_id) as group_id, gm.group_id is not null as is_member,
+             c.id as card_id, c.version as card_version, c.status as card_status, c.content_hash as card_content_hash,
+             c.content as card_content, c.source_key as card_source_key
+      from (select group_id from group_memberships where recipient_id = r.id) gm
+      full join (select id, group_id, version, status, content_hash, content, source_key from cards where recipient_id = r.id) c
+        on c.group_id = gm.group_id
       offset 0
     ) p
     join (select id, ${TEMPLATE_KEY} as template_key from groups) g on g.id = p.group_id
-    cross join lateral (
-      select exists (select 1 from group_memberships gm where gm.group_id = p.group_id and gm.recipient_id = r.id) as is_member
-      offset 0
-    ) m
-    left join lateral (select * from cards c where c.recipient_id = r.id and c.group_id = p.group_id offset 0) c on true
     left join lateral (select * from recipient_photos ph where ph.recipient_id = r.id offset 0) ph on true
     where r.workspace_id = ${workspaceId}::uuid and r.id = any(${recipientIds}::uuid[])
     order by r.id, p.group_id`.execute(db);
