@@ -209,7 +209,12 @@ export async function readCleanupChunk(
   return rows;
 }
 
-/** Records what became of each staged member (and which recipient it is), in the chunk's transaction. */
+/**
+ * Records what became of each staged member (and which recipient it is), in the chunk's transaction.
+ * The Graph data of an enabled member is dropped with it: nothing reads it once the member is
+ * applied (cleanup reads only disabled members' data), and the row version this update writes is
+ * then a few dozen bytes instead of a copy of the whole user.
+ */
 export async function setOutcomes(
   db: Conn,
   syncRunId: string,
@@ -217,7 +222,8 @@ export async function setOutcomes(
 ): Promise<void> {
   if (!rows.length) return;
   await sql`
-    update sync_staged_members s set recipient_id = coalesce(v.recipient_id, s.recipient_id), outcome = v.outcome
+    update sync_staged_members s set recipient_id = coalesce(v.recipient_id, s.recipient_id), outcome = v.outcome,
+      data = case when s.data ->> 'accountEnabled' = 'false' then s.data end
     from unnest(${rows.map((r) => r.entraUserId)}::text[], ${rows.map((r) => r.recipientId)}::uuid[], ${rows.map((r) => r.outcome)}::text[])
       as v(entra_user_id, recipient_id, outcome)
     where s.sync_run_id = ${syncRunId} and s.entra_user_id = v.entra_user_id`.execute(db);
