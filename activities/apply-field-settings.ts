@@ -1,6 +1,6 @@
 import { log } from '@temporalio/activity';
 import { countPassedOver, readMembersToApply } from '../db/repositories/staged-members';
-import { knownEntraIds } from '../db/repositories/recipient-writes';
+import { isWriteConflict, knownEntraIds } from '../db/repositories/recipient-writes';
 import { loadSyncFieldSettings, loadSyncGroup } from '../db/repositories/sync-context';
 import {
   addRunCounts,
@@ -19,7 +19,7 @@ import { applyUsers, type ApplyScope } from './support/apply-users';
 import { openEntraClient } from './support/entra';
 import { classifyErrors, notRetryable } from './support/errors';
 import { withHeartbeat } from './support/heartbeat';
-import { readAhead } from './support/read-ahead';
+import { writeInLanes, type OrderedChunk } from './support/chunk-lanes';
 import { fetchPhotos, type FetchedPhoto } from './support/photos';
 
 export interface ApplyFieldSettingsInput extends RunScope {
@@ -31,12 +31,21 @@ export interface ApplyFieldSettingsInput extends RunScope {
 
 /** Staged members per transaction. */
 export const APPLY_CHUNK = 1000;
+/**
+ * Chunks written at once. Two keep both cores of a small machine busy (Postgres writes one while
+ * the worker plans the other); they hold the workspace's sync lock shared, and a chunk that meets
+ * a change made meanwhile is written again alone.
+ */
+const APPLY_LANES = 2;
+const MAX_CHUNK_ATTEMPTS = 3;
 /** Chunks written in one run after which the tables' planner statistics are refreshed. */
 const STATISTICS_AFTER_CHUNKS = 3;
 
 /**
  * Reads the run's staged members in keyset chunks and applies Field Settings to each chunk in one
- * transaction that also moves the checkpoint, so a retry continues after the last committed chunk.
+ * transaction that also moves the checkpoint, two chunks at a time (writeInLanes): a retry
+ * continues from the oldest chunk not yet committed, and passes over the members already applied
+ * (they have an outcome).
  * Members applied before from the same data under the same settings were staged as passed over
  * (stageUsers, counted then) or are passed over by the read (readMembersToApply, counted at the
  * end); recipient syncs, which also refresh photos, apply everyone in full.
@@ -97,28 +106,58 @@ export function createApplyFieldSettingsActivity(deps: ActivityDeps) {
           }
           return { users, sourceHashes, photos };
         };
-        let reading: ReturnType<typeof readChunk> | null = cp.done ? null : readChunk(cp.after);
-        while (reading) {
-          progress.throwIfCancelled();
-          const { users, sourceHashes, photos } = await reading;
-          const next = {
-            after: users.at(-1)?.id ?? cp.after,
-            done: users.length < APPLY_CHUNK,
-            chunks: cp.chunks + (users.length ? 1 : 0),
-          };
-          // The next chunk's staged rows (members after this one's, untouched by its writes) are
-          // read while this one is written.
-          reading = next.done ? null : readAhead(() => readChunk(next.after));
-          await commitChunk(db, { last: next.done }, async (trx) => {
-            if (users.length) await applyUsers(trx, scope, users, { photos, sourceHashes });
-            if (next.done)
-              await addRunCounts(trx, syncRunId, {
-                recipientsUnchanged: await countPassedOver(trx, syncRunId),
+        let committed = 0;
+        const writeChunk = async (
+          chunk: OrderedChunk<Awaited<ReturnType<typeof readChunk>>>,
+          resumeFrom: () => string,
+        ) => {
+          const { users, sourceHashes, photos } = chunk.data;
+          if (!users.length) return;
+          // Alongside another chunk first; after a conflict with a change made meanwhile, alone.
+          for (let attempt = 1; ; attempt++) {
+            const lock = attempt === 1 ? 'shared' : 'exclusive';
+            try {
+              await commitChunk(db, { last: false }, async (trx) => {
+                await applyUsers(trx, scope, users, { photos, sourceHashes, lock });
+                await setCheckpoint(trx, syncRunId, 'applyFieldSettings', {
+                  after: resumeFrom(),
+                  done: false,
+                  chunks: cp.chunks + committed + 1,
+                });
               });
+              committed += 1;
+              progress.set({ after: chunk.end, chunks: cp.chunks + committed });
+              return;
+            } catch (err) {
+              if (!isWriteConflict(err) || attempt >= MAX_CHUNK_ATTEMPTS) throw err;
+              log.info('apply chunk met a change made meanwhile; writing it again alone', {
+                syncRunId,
+                attempt,
+                error: String(err),
+              });
+            }
+          }
+        };
+        if (!cp.done) {
+          const { end } = await writeInLanes({
+            lanes: APPLY_LANES,
+            after: cp.after,
+            beforeEach: () => progress.throwIfCancelled(),
+            read: async (after) => {
+              const data = await readChunk(after);
+              const last = data.users.length < APPLY_CHUNK;
+              return { start: after, end: data.users.at(-1)?.id ?? after, last, data };
+            },
+            write: writeChunk,
+          });
+          const next = { after: end, done: true, chunks: cp.chunks + committed };
+          await commitChunk(db, { last: true }, async (trx) => {
+            await addRunCounts(trx, syncRunId, {
+              recipientsUnchanged: await countPassedOver(trx, syncRunId),
+            });
             await setCheckpoint(trx, syncRunId, 'applyFieldSettings', next);
           });
           cp = next;
-          progress.set({ after: cp.after, chunks: cp.chunks });
         }
         // A big first sync grows recipients and memberships from nothing: let the planner know.
         if (cp.chunks >= STATISTICS_AFTER_CHUNKS)

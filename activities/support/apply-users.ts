@@ -46,6 +46,11 @@ export interface ApplyInputs {
   photos: Map<string, FetchedPhoto | null>;
   /** What each user's recipient is marked as applied from (see readMembersToApply). */
   sourceHashes: Map<string, string>;
+  /**
+   * How the chunk holds the workspace's sync lock: `shared` while other chunks may run alongside
+   * (a conflict then fails the chunk, to be run again exclusively: activities/support/apply-lanes.ts).
+   */
+  lock?: 'exclusive' | 'shared';
 }
 
 /**
@@ -58,11 +63,11 @@ export async function applyUsers(
   trx: Transaction<Database>,
   scope: ApplyScope,
   users: StagedUser[],
-  { photos, sourceHashes }: ApplyInputs,
+  { photos, sourceHashes, lock = 'exclusive' }: ApplyInputs,
 ): Promise<Partial<SyncCounts>> {
   const { workspaceId, settings } = scope;
   const hashOf = (u: StagedUser) => sourceHashes.get(u.id) ?? null;
-  await lockWorkspaceForSync(trx, workspaceId);
+  await lockWorkspaceForSync(trx, workspaceId, lock);
   const byEntra = new Map(
     (
       await loadRecipientsByEntraIds(
@@ -97,7 +102,7 @@ export async function applyUsers(
   const photoDeletes: string[] = [];
   const changes: ChangeRow[] = [];
   /** Recipients already as applied whose mark of what they were applied from is new. */
-  const marks: Array<{ id: string; entraSourceHash: string }> = [];
+  const marks: Array<{ id: string; entraSourceHash: string; rowVersion: string | null }> = [];
   const members: string[] = [];
   const outcomes: Array<{ entraUserId: string; recipientId: string | null; outcome: string }> = [];
 
@@ -222,6 +227,7 @@ export async function applyUsers(
         accountEnabled,
         userType,
         entraSourceHash: hashOf(u),
+        rowVersion: null,
       };
       applyPhoto(u, created, true);
       claimed.set(email, created.id);
@@ -283,7 +289,7 @@ export async function applyUsers(
     )
       updates.push(next);
     else if (next.entraSourceHash && next.entraSourceHash !== current.entraSourceHash)
-      marks.push({ id: current.id, entraSourceHash: next.entraSourceHash });
+      marks.push({ id: current.id, entraSourceHash: next.entraSourceHash, rowVersion: current.rowVersion });
     if (fieldsChanged) bump('recipientsUpdated');
     else if (!reactivate) bump('recipientsUnchanged');
     outcomes.push({

@@ -19,6 +19,27 @@ export interface SyncRecipient {
   userType: string | null;
   /** What the sync last applied the recipient from (readMembersToApply); null = apply in full next time. */
   entraSourceHash: string | null;
+  /** The row version read (Postgres `xmin`); writes go through only while it is unchanged. Null for a new recipient. */
+  rowVersion: string | null;
+}
+
+/**
+ * A write that lost to one made meanwhile by a transaction running alongside: a recipient changed
+ * since it was read, an email or Entra id taken (unique violation), or a deadlock between two such
+ * chunks. Written again under the exclusive lock, it reads what won and decides again.
+ */
+export function isWriteConflict(err: unknown): boolean {
+  if (err instanceof RecipientChangedMeanwhile) return true;
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === '23505' || code === '40P01';
+}
+
+/** A recipient changed between the chunk's read and its write (see updateRecipients). */
+export class RecipientChangedMeanwhile extends Error {
+  constructor(expected: number, written: number) {
+    super(`${expected - written} of ${expected} recipients changed since they were read`);
+    this.name = 'RecipientChangedMeanwhile';
+  }
 }
 
 const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
@@ -58,8 +79,11 @@ const PROFILE_COLUMN_NAMES = PROFILE_COLUMNS.map((c) => [c, snake(c)] as const);
 const recordsetColumns = sql.raw(WRITE_COLUMNS.map(([n, t]) => `${n} ${t}`).join(', '));
 const columnList = sql.raw(WRITE_COLUMNS.map(([n]) => n).join(', '));
 
-function recordset(rows: Record<string, unknown>[]): RawBuilder<unknown> {
-  return sql`jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(${recordsetColumns})`;
+function recordset(
+  rows: Record<string, unknown>[],
+  extraColumns: RawBuilder<unknown> = sql``,
+): RawBuilder<unknown> {
+  return sql`jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(${recordsetColumns}${extraColumns})`;
 }
 
 function fromRow(row: Record<string, unknown>): SyncRecipient {
@@ -78,15 +102,24 @@ function fromRow(row: Record<string, unknown>): SyncRecipient {
     accountEnabled: row.accountEnabled as boolean | null,
     userType: row.userType as string | null,
     entraSourceHash: row.entraSourceHash as string | null,
+    rowVersion: (row.rowVersion as string | null) ?? null,
   };
 }
 
 /**
  * Serialises sync writes per workspace for the transaction: recipients, emails and card versions
- * are shared between groups whose syncs may run at the same time.
+ * are shared between groups whose syncs may run at the same time. Chunks of applyFieldSettings
+ * take it `shared`, so two of them run at once (their writes check what they read; see
+ * activities/support/apply-lanes.ts); everything else takes it exclusively.
  */
-export async function lockWorkspaceForSync(trx: Transaction<Database>, workspaceId: string): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtextextended(${'sync:' + workspaceId}, 0))`.execute(trx);
+export async function lockWorkspaceForSync(
+  trx: Transaction<Database>,
+  workspaceId: string,
+  mode: 'exclusive' | 'shared' = 'exclusive',
+): Promise<void> {
+  const key = sql`hashtextextended(${'sync:' + workspaceId}, 0)`;
+  if (mode === 'shared') await sql`select pg_advisory_xact_lock_shared(${key})`.execute(trx);
+  else await sql`select pg_advisory_xact_lock(${key})`.execute(trx);
 }
 
 /**
@@ -95,7 +128,8 @@ export async function lockWorkspaceForSync(trx: Transaction<Database>, workspace
  * index instead when the statistics still describe the table before a big first sync filled it.
  */
 function byKey(workspaceId: string, match: RawBuilder<unknown>): RawBuilder<unknown> {
-  return sql`select * from recipients r where r.workspace_id = ${workspaceOf(workspaceId)} and ${match} offset 0`;
+  return sql`select r.*, r.xmin::text as row_version from recipients r
+    where r.workspace_id = ${workspaceOf(workspaceId)} and ${match} offset 0`;
 }
 
 /**
@@ -168,6 +202,11 @@ export async function insertRecipients(db: Conn, workspaceId: string, rows: Sync
     select ${workspaceId}::uuid, ${columnList} from ${recordset(rows.map(toRecord))}`.execute(db);
 }
 
+/**
+ * Writes recipients back, each only if its row is still the version that was read: a recipient
+ * changed meanwhile (by a sync chunk running alongside, or an edit) throws RecipientChangedMeanwhile
+ * rather than overwrite that change with values worked out from the old row.
+ */
 export async function updateRecipients(db: Conn, rows: SyncRecipient[]): Promise<void> {
   if (!rows.length) return;
   const assignments = sql.raw(
@@ -175,21 +214,27 @@ export async function updateRecipients(db: Conn, rows: SyncRecipient[]): Promise
       .map(([n]) => `${n} = v.${n}`)
       .join(', '),
   );
-  await sql`update recipients as r set ${assignments}, updated_at = now() from ${recordset(rows.map(toRecord))} where r.id = v.id`.execute(
-    db,
-  );
+  const records = rows.map((r) => ({ ...toRecord(r), row_version: r.rowVersion }));
+  const result = await sql`update recipients as r set ${assignments}, updated_at = now()
+    from ${recordset(records, sql`, row_version text`)}
+    where r.id = v.id and r.xmin::text = v.row_version`.execute(db);
+  const written = Number(result.numAffectedRows ?? 0);
+  if (written !== rows.length) throw new RecipientChangedMeanwhile(rows.length, written);
 }
 
 /** Recipients the sync found already as applied: only the mark of what they were applied from changes. */
 export async function setEntraSourceHashes(
   db: Conn,
-  rows: Array<{ id: string; entraSourceHash: string }>,
+  rows: Array<{ id: string; entraSourceHash: string; rowVersion: string | null }>,
 ): Promise<void> {
   if (!rows.length) return;
-  await sql`
+  const result = await sql`
     update recipients as r set entra_source_hash = v.hash
-    from unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.entraSourceHash)}::text[]) as v(id, hash)
-    where r.id = v.id`.execute(db);
+    from unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.entraSourceHash)}::text[],
+                ${rows.map((r) => r.rowVersion)}::text[]) as v(id, hash, row_version)
+    where r.id = v.id and r.xmin::text = v.row_version`.execute(db);
+  const written = Number(result.numAffectedRows ?? 0);
+  if (written !== rows.length) throw new RecipientChangedMeanwhile(rows.length, written);
 }
 
 /** Only the status columns, for cleanup. */

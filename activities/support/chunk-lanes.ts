@@ -1,0 +1,69 @@
+import { readAhead } from './read-ahead';
+
+/** A chunk read in key order: the cursor it was read after, its last key, and what it holds. */
+export interface OrderedChunk<T> {
+  start: string;
+  end: string;
+  /** Fewer rows than asked for: nothing follows. */
+  last: boolean;
+  data: T;
+}
+
+export interface ChunkLanes<T> {
+  lanes: number;
+  /** The cursor to read after (the checkpoint). */
+  after: string;
+  read(after: string): Promise<OrderedChunk<T>>;
+  /**
+   * Writes one chunk with its checkpoint. `resumeFrom()` is the start of the oldest chunk still
+   * being written, this one included: everything before it is committed, so a retried activity
+   * that reads on from there misses nothing (rows written by the later chunks are read again and
+   * passed over by whatever marks them done).
+   */
+  write(chunk: OrderedChunk<T>, resumeFrom: () => string): Promise<void>;
+  /** Called before each chunk is taken up, e.g. to stop on cancellation. */
+  beforeEach?(): void;
+}
+
+/**
+ * Reads chunks in key order, one ahead, and writes up to `lanes` of them at once, so Postgres works
+ * on one chunk while the next is planned and written on another connection. Resolves with the last
+ * key once every chunk is written; the first failure rejects, after the other lanes have settled.
+ */
+export async function writeInLanes<T>(opts: ChunkLanes<T>): Promise<{ end: string; chunks: number }> {
+  const writing = new Set<Promise<void>>();
+  const starts: string[] = [];
+  let failure: { error: unknown } | null = null;
+  let reading: Promise<OrderedChunk<T>> | null = readAhead(() => opts.read(opts.after));
+  let end = opts.after;
+  let chunks = 0;
+  try {
+    while (reading && !failure) {
+      opts.beforeEach?.();
+      const chunk: OrderedChunk<T> = await reading;
+      reading = chunk.last ? null : readAhead(() => opts.read(chunk.end));
+      while (writing.size >= opts.lanes && !failure) await Promise.race(writing);
+      if (failure) break;
+      starts.push(chunk.start);
+      const written: Promise<void> = opts
+        .write(chunk, () => starts[0]!)
+        .then(
+          () => {},
+          (error: unknown) => {
+            failure ??= { error };
+          },
+        )
+        .finally(() => {
+          starts.splice(starts.indexOf(chunk.start), 1);
+          writing.delete(written);
+        });
+      writing.add(written);
+      end = chunk.end;
+      chunks += 1;
+    }
+  } finally {
+    await Promise.all(writing);
+  }
+  if (failure) throw (failure as { error: unknown }).error;
+  return { end, chunks };
+}
