@@ -12,8 +12,9 @@ import type { ActivityDeps } from './deps';
 import type { CountsResult, RunScope } from './run-scope';
 import { classifyErrors } from './support/errors';
 import { withHeartbeat } from './support/heartbeat';
-import { readAhead } from './support/read-ahead';
-import { planCardChunk, writeCardChunk, type CardChunkPlan } from './support/reconcile-cards';
+import { writeInLanes } from './support/chunk-lanes';
+import { isWriteConflict } from '../db/repositories/recipient-writes';
+import { planCardChunk, writeCardChunk } from './support/reconcile-cards';
 
 /**
  * Either a group's cards (its members, its card holders, everyone the run touched; only the touched
@@ -26,14 +27,20 @@ export type UpdateCardsInput = RunScope &
   );
 
 const CARDS_CHUNK = 1000;
+/**
+ * Chunks written at once, under the workspace's sync lock held shared: a run's chunks hold
+ * different people's cards, and every card write checks what it was decided from (writeCards).
+ */
+const CARD_LANES = 2;
+const MAX_CHUNK_ATTEMPTS = 3;
 const NO_ID = '00000000-0000-0000-0000-000000000000';
 
 /**
  * Re-renders cards and writes a version plus an outbox event only where the content (or the
  * card's active state) changed. A group run first queues, in one statement, the recipients whose
  * cards may be due (queueCardRecipients), then works through the queue in chunks, each written in
- * one transaction with the checkpoint. The next chunk is read and decided while the current one is
- * written, without the workspace lock; the write checks that what each card was decided from still
+ * one transaction with the checkpoint, two at a time (writeInLanes). Chunks are read and decided
+ * ahead without the workspace lock; the write checks that what each card was decided from still
  * holds (writeCards). Never calls Microsoft Graph.
  */
 export function createUpdateCardsActivity({ db }: ActivityDeps) {
@@ -68,29 +75,48 @@ export function createUpdateCardsActivity({ db }: ActivityDeps) {
           log.info('card recipients queued', { syncRunId, ...queue });
         }
         const scannedGroupId = input.touchedOnly ? null : (groupId ?? null);
-        const readChunk = async (after: string) => {
-          const ids = groupId ? await readCardQueue(db, syncRunId, after, CARDS_CHUNK) : [input.recipientId!];
-          return { ids, plan: await planCardChunk(db, workspaceId, ids, scannedGroupId) };
-        };
-        let reading: Promise<{ ids: string[]; plan: CardChunkPlan }> | null = cp.done
-          ? null
-          : readChunk(cp.after);
-        while (reading) {
-          progress.throwIfCancelled();
-          const { ids, plan } = await reading;
-          const next = {
-            after: ids.at(-1) ?? cp.after,
-            done: !groupId || ids.length < CARDS_CHUNK,
-            queued: cp.queued,
-          };
-          // The next chunk is read and rendered while this one is written.
-          reading = next.done ? null : readAhead(() => readChunk(next.after));
-          await commitChunk(db, { last: next.done }, async (trx) => {
-            await writeCardChunk(trx, workspaceId, syncRunId, plan);
-            await setCheckpoint(trx, syncRunId, 'updateCards', next);
+        if (!cp.done) {
+          const { end } = await writeInLanes({
+            lanes: CARD_LANES,
+            after: cp.after,
+            beforeEach: () => progress.throwIfCancelled(),
+            read: async (after) => {
+              const ids = groupId
+                ? await readCardQueue(db, syncRunId, after, CARDS_CHUNK)
+                : [input.recipientId!];
+              const plan = await planCardChunk(db, workspaceId, ids, scannedGroupId);
+              return {
+                start: after,
+                end: ids.at(-1) ?? after,
+                last: !groupId || ids.length < CARDS_CHUNK,
+                data: plan,
+              };
+            },
+            write: async (chunk, resumeFrom) => {
+              if (!chunk.data.writes.length && !chunk.data.keyed.length && !chunk.data.unchanged) return;
+              for (let attempt = 1; ; attempt++) {
+                try {
+                  await commitChunk(db, { last: false }, async (trx) => {
+                    const lock = attempt === 1 ? 'shared' : 'exclusive';
+                    await writeCardChunk(trx, workspaceId, syncRunId, chunk.data, lock);
+                    await setCheckpoint(trx, syncRunId, 'updateCards', {
+                      after: resumeFrom(),
+                      done: false,
+                      queued: cp.queued,
+                    });
+                  });
+                  progress.set({ after: chunk.end });
+                  return;
+                } catch (err) {
+                  // Two runs' chunks touching the same people's cards in another order can deadlock.
+                  if (!isWriteConflict(err) || attempt >= MAX_CHUNK_ATTEMPTS) throw err;
+                }
+              }
+            },
           });
+          const next = { after: end, done: true, queued: cp.queued };
+          await commitChunk(db, { last: true }, (trx) => setCheckpoint(trx, syncRunId, 'updateCards', next));
           cp = next;
-          progress.set({ after: cp.after });
         }
         const { counts } = await readRunState(db, syncRunId);
         log.info('cards updated', {

@@ -52,7 +52,8 @@ export async function planCardChunk(
 }
 
 /**
- * Writes a chunk's plan under the workspace's sync lock and adds to the run's counts what was
+ * Writes a chunk's plan under the workspace's sync lock (shared while the run's other chunks are
+ * written alongside) and adds to the run's counts what was
  * written. A card whose inputs changed since the plan was read (another sync or an edit got there
  * first) is left as it is: whoever changed them reconciles it, or the group's next scan finds its
  * key out of date.
@@ -62,8 +63,9 @@ export async function writeCardChunk(
   workspaceId: string,
   syncRunId: string,
   plan: CardChunkPlan,
+  lock: 'exclusive' | 'shared' = 'exclusive',
 ): Promise<Partial<SyncCounts>> {
-  await lockWorkspaceForSync(trx, workspaceId);
+  await lockWorkspaceForSync(trx, workspaceId, lock);
   const written = await writeCards(trx, workspaceId, syncRunId, plan.writes);
   await setCardSourceKeys(trx, plan.keyed);
   const counts: Partial<SyncCounts> = {};
