@@ -1,6 +1,6 @@
 import { log } from '@temporalio/activity';
 import { countPassedOver, readMembersToApply } from '../db/repositories/staged-members';
-import { isWriteConflict, knownEntraIds } from '../db/repositories/recipient-writes';
+import { knownEntraIds } from '../db/repositories/recipient-writes';
 import { loadSyncFieldSettings, loadSyncGroup } from '../db/repositories/sync-context';
 import {
   addRunCounts,
@@ -19,7 +19,7 @@ import { applyUsers, type ApplyScope } from './support/apply-users';
 import { openEntraClient } from './support/entra';
 import { classifyErrors, notRetryable } from './support/errors';
 import { withHeartbeat } from './support/heartbeat';
-import { writeInLanes, type OrderedChunk } from './support/chunk-lanes';
+import { writeInLanes, writeSharedThenAlone, type OrderedChunk } from './support/chunk-lanes';
 import { fetchPhotos, type FetchedPhoto } from './support/photos';
 
 export interface ApplyFieldSettingsInput extends RunScope {
@@ -37,7 +37,6 @@ export const APPLY_CHUNK = 1000;
  * a change made meanwhile is written again alone.
  */
 const APPLY_LANES = 2;
-const MAX_CHUNK_ATTEMPTS = 3;
 /** Chunks written in one run after which the tables' planner statistics are refreshed. */
 const STATISTICS_AFTER_CHUNKS = 3;
 
@@ -113,30 +112,25 @@ export function createApplyFieldSettingsActivity(deps: ActivityDeps) {
         ) => {
           const { users, sourceHashes, photos } = chunk.data;
           if (!users.length) return;
-          // Alongside another chunk first; after a conflict with a change made meanwhile, alone.
-          for (let attempt = 1; ; attempt++) {
-            const lock = attempt === 1 ? 'shared' : 'exclusive';
-            try {
-              await commitChunk(db, { last: false }, async (trx) => {
+          await writeSharedThenAlone(
+            (lock) =>
+              commitChunk(db, { last: false }, async (trx) => {
                 await applyUsers(trx, scope, users, { photos, sourceHashes, lock });
                 await setCheckpoint(trx, syncRunId, 'applyFieldSettings', {
                   after: resumeFrom(),
                   done: false,
                   chunks: cp.chunks + committed + 1,
                 });
-              });
-              committed += 1;
-              progress.set({ after: chunk.end, chunks: cp.chunks + committed });
-              return;
-            } catch (err) {
-              if (!isWriteConflict(err) || attempt >= MAX_CHUNK_ATTEMPTS) throw err;
+              }),
+            (error, attempt) =>
               log.info('apply chunk met a change made meanwhile; writing it again alone', {
                 syncRunId,
                 attempt,
-                error: String(err),
-              });
-            }
-          }
+                error: String(error),
+              }),
+          );
+          committed += 1;
+          progress.set({ after: chunk.end, chunks: cp.chunks + committed });
         };
         if (!cp.done) {
           const { end } = await writeInLanes({

@@ -12,8 +12,7 @@ import type { ActivityDeps } from './deps';
 import type { CountsResult, RunScope } from './run-scope';
 import { classifyErrors } from './support/errors';
 import { withHeartbeat } from './support/heartbeat';
-import { writeInLanes } from './support/chunk-lanes';
-import { isWriteConflict } from '../db/repositories/recipient-writes';
+import { writeInLanes, writeSharedThenAlone } from './support/chunk-lanes';
 import { planCardChunk, writeCardChunk } from './support/reconcile-cards';
 
 /**
@@ -32,7 +31,6 @@ const CARDS_CHUNK = 1000;
  * different people's cards, and every card write checks what it was decided from (writeCards).
  */
 const CARD_LANES = 2;
-const MAX_CHUNK_ATTEMPTS = 3;
 const NO_ID = '00000000-0000-0000-0000-000000000000';
 
 /**
@@ -94,24 +92,25 @@ export function createUpdateCardsActivity({ db }: ActivityDeps) {
             },
             write: async (chunk, resumeFrom) => {
               if (!chunk.data.writes.length && !chunk.data.keyed.length && !chunk.data.unchanged) return;
-              for (let attempt = 1; ; attempt++) {
-                try {
-                  await commitChunk(db, { last: false }, async (trx) => {
-                    const lock = attempt === 1 ? 'shared' : 'exclusive';
+              // Two runs' chunks touching the same people's cards in another order can deadlock.
+              await writeSharedThenAlone(
+                (lock) =>
+                  commitChunk(db, { last: false }, async (trx) => {
                     await writeCardChunk(trx, workspaceId, syncRunId, chunk.data, lock);
                     await setCheckpoint(trx, syncRunId, 'updateCards', {
                       after: resumeFrom(),
                       done: false,
                       queued: cp.queued,
                     });
-                  });
-                  progress.set({ after: chunk.end });
-                  return;
-                } catch (err) {
-                  // Two runs' chunks touching the same people's cards in another order can deadlock.
-                  if (!isWriteConflict(err) || attempt >= MAX_CHUNK_ATTEMPTS) throw err;
-                }
-              }
+                  }),
+                (error, attempt) =>
+                  log.info('card chunk met a change made meanwhile; writing it again alone', {
+                    syncRunId,
+                    attempt,
+                    error: String(error),
+                  }),
+              );
+              progress.set({ after: chunk.end });
             },
           });
           const next = { after: end, done: true, queued: cp.queued };

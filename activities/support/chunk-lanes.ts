@@ -1,3 +1,4 @@
+import { isWriteConflict } from '../../db/repositories/recipient-writes';
 import { readAhead } from './read-ahead';
 
 /** A chunk read in key order: the cursor it was read after, its last key, and what it holds. */
@@ -66,4 +67,25 @@ export async function writeInLanes<T>(opts: ChunkLanes<T>): Promise<{ end: strin
   }
   if (failure) throw (failure as { error: unknown }).error;
   return { end, chunks };
+}
+
+const MAX_CHUNK_ATTEMPTS = 3;
+
+/**
+ * Writes one lane's chunk holding the workspace lock shared; when it loses to a change made
+ * meanwhile (isWriteConflict), again holding it exclusively, where it reads what won and decides
+ * again. Other failures, and a third conflict, are thrown.
+ */
+export async function writeSharedThenAlone(
+  write: (lock: 'shared' | 'exclusive') => Promise<void>,
+  onConflict: (error: unknown, attempt: number) => void,
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write(attempt === 1 ? 'shared' : 'exclusive');
+    } catch (error) {
+      if (!isWriteConflict(error) || attempt >= MAX_CHUNK_ATTEMPTS) throw error;
+      onConflict(error, attempt);
+    }
+  }
 }
