@@ -1,12 +1,7 @@
 import { log } from '@temporalio/activity';
 import { sql } from 'kysely';
-import { countStagedForCleanup, stageUsers } from '../db/repositories/staged-members';
-import {
-  countMembers,
-  loadSyncFieldSettings,
-  loadSyncGroup,
-  refreshGroupInfo,
-} from '../db/repositories/sync-context';
+import { stageUsers } from '../db/repositories/staged-members';
+import { loadSyncFieldSettings, loadSyncGroup, refreshGroupInfo } from '../db/repositories/sync-context';
 import {
   clearRunWork,
   phaseCheckpoint,
@@ -19,7 +14,6 @@ import { refreshStatistics } from '../db/repositories/table-statistics';
 import { EntraError } from '../graph/errors';
 import type { GraphUser, Page } from '../graph/types';
 import { fieldSettingsFingerprint } from '../sync/apply-field-settings';
-import { cleanupCannotExceedThreshold } from '../sync/cleanup-policy';
 import { graphSelectFor } from '../sync/graph-source';
 import { commitChunk } from '../db/commit-chunk';
 import type { ActivityDeps } from './deps';
@@ -59,15 +53,6 @@ export interface FetchMembersInput extends GroupRunScope {
   deltaBasis?: string | null;
 }
 
-export interface FetchMembersResult extends CountsResult {
-  groupName: string;
-  /**
-   * Cleanup cannot cross the deletion threshold, whoever turns out to have left: the workflow
-   * may then apply Field Settings while cleanup is planned, as nothing can be held for approval.
-   */
-  cleanupWithinThreshold: boolean;
-}
-
 /**
  * Pages through the group's (transitive) user members and stages each page, together with the
  * next link, in one transaction: a retried attempt resumes after the last staged page. With a
@@ -76,7 +61,9 @@ export interface FetchMembersResult extends CountsResult {
  */
 export function createFetchMembersActivity(deps: ActivityDeps) {
   const { db } = deps;
-  return async function fetchMembers(input: FetchMembersInput): Promise<FetchMembersResult> {
+  return async function fetchMembers(
+    input: FetchMembersInput,
+  ): Promise<CountsResult & { groupName: string }> {
     return classifyErrors(() =>
       withHeartbeat(async (progress) => {
         const { syncRunId, workspaceId, groupId } = input;
@@ -106,17 +93,8 @@ export function createFetchMembersActivity(deps: ActivityDeps) {
         const rounds = roundsCtx
           ? await openDeltaRounds(roundsCtx, state.checkpoint, cp.done || cp.pages > 0)
           : null;
-        const withinThreshold = async () =>
-          cleanupCannotExceedThreshold(group.syncOptions.deletionThreshold, {
-            memberCount: await countMembers(db, groupId),
-            ...(await countStagedForCleanup(db, syncRunId)),
-          });
         if (cp.done && (!rounds || deltaRoundsDone(rounds)))
-          return {
-            counts: (await readRunState(db, syncRunId)).counts,
-            groupName: group.name,
-            cleanupWithinThreshold: await withinThreshold(),
-          };
+          return { counts: (await readRunState(db, syncRunId)).counts, groupName: group.name };
 
         // The listing and the delta rounds run side by side; the first failure stops both.
         let failure: unknown = null;
@@ -230,7 +208,7 @@ export function createFetchMembersActivity(deps: ActivityDeps) {
           membersFetched: counts.membersFetched ?? 0,
           deltaLinks: rounds ? deltaRoundsDone(rounds) : false,
         });
-        return { counts, groupName, cleanupWithinThreshold: await withinThreshold() };
+        return { counts, groupName };
       }),
     );
   };

@@ -110,18 +110,3 @@ export function checkDeletionThreshold(
   }
   return { exceeds: false, reason: 'within the deletion threshold' };
 }
-
-/**
- * Whether cleanup cannot cross the deletion threshold, whatever the departed members turn out to
- * be, from what a full listing knows before cleanup is planned: at most every member not seen
- * again as already applied (`passedOver`) departed, plus every staged member cleanup might take
- * out (`toClean`: disabled, or excluded). The members applied alongside only add memberships, which
- * loosens a percentage.
- */
-export function cleanupCannotExceedThreshold(
-  threshold: SyncOptions['deletionThreshold'],
-  known: { memberCount: number; passedOver: number; toClean: number },
-): boolean {
-  const atMost = Math.max(0, known.memberCount - known.passedOver) + known.toClean;
-  return !checkDeletionThreshold(threshold, atMost, known.memberCount).exceeds;
-}

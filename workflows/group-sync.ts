@@ -1,15 +1,12 @@
-import { condition, patched, setHandler } from '@temporalio/workflow';
+import { condition, setHandler } from '@temporalio/workflow';
 import { bookkeeping, chunked } from './activity-proxies';
 import { approveSignal, type GroupSyncInput } from './contracts';
-import type { SyncCounts } from '../db/schema';
-import type { SyncType } from '../sync/sync-type';
-import { runSync, type RunTracker, type SyncResult } from './sync-run';
+import { runSync, type SyncResult } from './sync-run';
 
 /**
  * Syncs one linked Entra group: chooseSyncType → fetchMembers (full) or fetchDeltaChanges (delta)
  * → planCleanUp → (approval when the deletion threshold is crossed) → applyFieldSettings →
- * cleanUpUsers → updateCards. When a full listing shows that cleanup cannot cross the threshold,
- * planCleanUp and applyFieldSettings run side by side. Members travel through Postgres, never through history, so the
+ * cleanUpUsers → updateCards. Members travel through Postgres, never through history, so the
  * history has the same length for 10 and 100,000 members. A delta run whose links expired reads
  * every member instead (one more activity, whatever the group's size).
  */
@@ -26,7 +23,6 @@ export async function groupSyncWorkflow(input: GroupSyncInput): Promise<SyncResu
     const plan = await bookkeeping.chooseSyncType({ ...scope, full: input.full === true });
     let syncType = plan.syncType;
     let groupName: string | null = null;
-    let cleanupWithinThreshold = false;
     if (syncType === 'delta') {
       run.phase('fetching_changes');
       const delta = await chunked.fetchDeltaChanges(scope);
@@ -39,20 +35,8 @@ export async function groupSyncWorkflow(input: GroupSyncInput): Promise<SyncResu
       const fetched = await chunked.fetchMembers({ ...scope, deltaBasis: plan.basis });
       run.counts(fetched.counts);
       groupName = fetched.groupName;
-      cleanupWithinThreshold = fetched.cleanupWithinThreshold === true;
     }
     run.memo({ groupName });
-
-    if (cleanupWithinThreshold && patched(APPLY_ALONGSIDE_CLEANUP_PLAN)) {
-      // Nothing can be held for approval, so applying need not wait for the plan (its Graph lookups).
-      run.phase('applying_field_settings');
-      const [cleanup, applied] = await Promise.all([
-        chunked.planCleanUp({ ...scope, syncType }),
-        chunked.applyFieldSettings({ ...scope, photos: 'new' }),
-      ]);
-      run.counts(latestCounts(cleanup.counts, applied.counts));
-      return cleanUpAndUpdateCards(run, scope, syncType);
-    }
 
     // Planned before anything is applied: a run held by the threshold and then canceled changes nothing.
     run.phase('planning_cleanup');
@@ -84,28 +68,9 @@ export async function groupSyncWorkflow(input: GroupSyncInput): Promise<SyncResu
 
     run.phase('applying_field_settings');
     run.counts((await chunked.applyFieldSettings({ ...scope, photos: 'new' })).counts);
-    await cleanUpAndUpdateCards(run, scope, syncType);
+    run.phase('cleaning_up');
+    run.counts((await chunked.cleanUpUsers(scope)).counts);
+    run.phase('updating_cards');
+    run.counts((await chunked.updateCards({ ...scope, touchedOnly: syncType === 'delta' })).counts);
   });
-}
-
-/** Marks the history of runs that may apply Field Settings while cleanup is planned. */
-const APPLY_ALONGSIDE_CLEANUP_PLAN = 'apply-alongside-cleanup-plan';
-
-async function cleanUpAndUpdateCards(
-  run: RunTracker,
-  scope: { syncRunId: string; workspaceId: string; groupId: string },
-  syncType: SyncType,
-): Promise<void> {
-  run.phase('cleaning_up');
-  run.counts((await chunked.cleanUpUsers(scope)).counts);
-  run.phase('updating_cards');
-  run.counts((await chunked.updateCards({ ...scope, touchedOnly: syncType === 'delta' })).counts);
-}
-
-/** Two snapshots of the run's counts read at different moments: counts only grow, so the larger of each. */
-function latestCounts(a: Partial<SyncCounts>, b: Partial<SyncCounts>): Partial<SyncCounts> {
-  const merged: Partial<SyncCounts> = { ...a };
-  for (const [key, value] of Object.entries(b) as Array<[keyof SyncCounts, number]>)
-    merged[key] = Math.max(merged[key] ?? 0, value);
-  return merged;
 }

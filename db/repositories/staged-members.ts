@@ -184,22 +184,6 @@ export async function countPassedOver(db: Conn, syncRunId: string): Promise<numb
   return Number(row.n);
 }
 
-/**
- * What a full listing knows about cleanup before it is planned (see cleanupCannotExceedThreshold):
- * members passed over as already applied, and staged rows cleanup may act on (departed, excluded,
- * or present but disabled). One pass over the run's rows.
- */
-export async function countStagedForCleanup(
-  db: Conn,
-  syncRunId: string,
-): Promise<{ passedOver: number; toClean: number }> {
-  const { rows } = await sql<{ passedOver: number; toClean: number }>`
-    select (count(*) filter (where outcome = ${PASSED_OVER}))::int as passed_over,
-      (count(*) filter (where change <> 'present' or data ->> 'accountEnabled' = 'false'))::int as to_clean
-    from sync_staged_members where sync_run_id = ${syncRunId}::uuid`.execute(db);
-  return rows[0] ?? { passedOver: 0, toClean: 0 };
-}
-
 export interface CleanupCandidate {
   entraUserId: string;
   change: StagedChange;

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { PROFILE_COLUMNS, type ProfileValues } from '../../sync/apply-field-settings';
 import {
   checkDeletionThreshold,
-  cleanupCannotExceedThreshold,
   cleanupChangesSomething,
   cleanupEffect,
   mergedCleanupOptions,
@@ -164,20 +163,5 @@ describe('cleanup policy', () => {
     expect(checkDeletionThreshold({ maxCount: null, maxPercent: 10 }, 11, 100).exceeds).toBe(true);
     expect(checkDeletionThreshold({ maxCount: null, maxPercent: 10 }, 10, 100).exceeds).toBe(false);
     expect(checkDeletionThreshold({ maxCount: null, maxPercent: null }, 1000, 10).exceeds).toBe(false);
-  });
-
-  it('when every member not seen again as applied might have left, then cleanup is known to stay within the threshold only if even that would', () => {
-    const threshold = { maxCount: null, maxPercent: 5 };
-    // 100,000 members, 98,500 seen again unchanged: at most 1,500 departed, plus 100 disabled.
-    expect(
-      cleanupCannotExceedThreshold(threshold, { memberCount: 100_000, passedOver: 98_500, toClean: 100 }),
-    ).toBe(true);
-    expect(
-      cleanupCannotExceedThreshold(threshold, { memberCount: 100_000, passedOver: 90_000, toClean: 100 }),
-    ).toBe(false);
-    // A first sync: no members yet, so only what the listing staged for cleanup counts.
-    const count = { maxCount: 50, maxPercent: 10 };
-    expect(cleanupCannotExceedThreshold(count, { memberCount: 0, passedOver: 0, toClean: 50 })).toBe(true);
-    expect(cleanupCannotExceedThreshold(count, { memberCount: 0, passedOver: 0, toClean: 51 })).toBe(false);
   });
 });
