@@ -29,7 +29,8 @@ interface TargetRow extends Record<string, unknown> {
 
 /**
  * Every (recipient, group) pair of these recipients that has a membership or a card, in any group
- * of the workspace, with what deciding the card's next state needs. One query per chunk.
+ * of the workspace, with what deciding the card's next state needs: two queries per chunk (the
+ * pairs, then their groups' templates once each).
  */
 export async function loadCardTargets(
   db: Conn,
@@ -73,7 +74,7 @@ export async function loadCardTargets(
   );
   return rows.flatMap((row) => {
     const group = groups.get(row.groupId);
-    // Unlinked between the two reads: impossible under the workspace lock the callers hold.
+    // Unlinked between the two reads: its cards and memberships went with it.
     if (!group) return [];
     return [toTarget(row, group.cardTemplate, group.syncOptions)];
   });
