@@ -134,6 +134,31 @@ describe('group sync', () => {
     );
   });
 
+  it('when two members in different chunks share an email, then however the chunks written at once meet, one gets the recipient and the other is skipped', async () => {
+    // 2,500 members are three chunks, two written at once; the first and the last id are in different ones.
+    const { ws, groupId } = await seededGroup(2500);
+    const ids = (await ws.control.listUsers({ limit: 3000 })).map((u) => u.id).sort();
+    const email = 'shared.mailbox@contoso.example';
+    for (const id of [ids[0]!, ids.at(-1)!]) await ws.control.updateUser(id, { mail: email });
+    const run = await syncGroup(db, stack.temporal.client, stack.worker.taskQueue, ws.id, groupId);
+
+    expect(run.status).toBe('completed');
+    expect(run.counts).toMatchObject({ membersFetched: 2500, recipientsCreated: 2499, skipped: 1 });
+    expect(await countRows(db, ws.id)).toMatchObject({ recipients: 2499, memberships: 2499, cards: 2499 });
+    const owners = await db
+      .selectFrom('recipients')
+      .select('entraUserId')
+      .where('workspaceId', '=', ws.id)
+      .where('email', '=', email)
+      .execute();
+    expect(owners).toHaveLength(1);
+    const skips = (await changesOfRun(db, run.id)).filter((c) => c.action === 'skipped');
+    expect(skips).toHaveLength(1);
+    expect(skips[0]!.reason).toContain('already used by another recipient');
+    expect([ids[0], ids.at(-1)]).toContain(skips[0]!.entraUserId);
+    expect(skips[0]!.entraUserId).not.toBe(owners[0]!.entraUserId);
+  });
+
   it('when a Schedule starts the sync without a run id, then the workflow creates the run record itself', async () => {
     const { ws, groupId } = await seededGroup(3);
     const started = await startGroupSync(db, stack.temporal.client, stack.worker.taskQueue, ws.id, groupId, {
