@@ -112,22 +112,15 @@ export function createApplyFieldSettingsActivity(deps: ActivityDeps) {
         ) => {
           const { users, sourceHashes, photos } = chunk.data;
           if (!users.length) return;
-          await writeSharedThenAlone(
-            (lock) =>
-              commitChunk(db, { last: false }, async (trx) => {
-                await applyUsers(trx, scope, users, { photos, sourceHashes, lock });
-                await setCheckpoint(trx, syncRunId, 'applyFieldSettings', {
-                  after: resumeFrom(),
-                  done: false,
-                  chunks: cp.chunks + committed + 1,
-                });
-              }),
-            (error, attempt) =>
-              log.info('apply chunk met a change made meanwhile; writing it again alone', {
-                syncRunId,
-                attempt,
-                error: String(error),
-              }),
+          await writeSharedThenAlone({ chunk: 'apply', syncRunId }, (lock) =>
+            commitChunk(db, { last: false }, async (trx) => {
+              await applyUsers(trx, scope, users, { photos, sourceHashes, lock });
+              await setCheckpoint(trx, syncRunId, 'applyFieldSettings', {
+                after: resumeFrom(),
+                done: false,
+                chunks: cp.chunks + committed + 1,
+              });
+            }),
           );
           committed += 1;
           progress.set({ after: chunk.end, chunks: cp.chunks + committed });

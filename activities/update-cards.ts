@@ -93,22 +93,15 @@ export function createUpdateCardsActivity({ db }: ActivityDeps) {
             write: async (chunk, resumeFrom) => {
               if (!chunk.data.writes.length && !chunk.data.keyed.length && !chunk.data.unchanged) return;
               // Two runs' chunks touching the same people's cards in another order can deadlock.
-              await writeSharedThenAlone(
-                (lock) =>
-                  commitChunk(db, { last: false }, async (trx) => {
-                    await writeCardChunk(trx, workspaceId, syncRunId, chunk.data, lock);
-                    await setCheckpoint(trx, syncRunId, 'updateCards', {
-                      after: resumeFrom(),
-                      done: false,
-                      queued: cp.queued,
-                    });
-                  }),
-                (error, attempt) =>
-                  log.info('card chunk met a change made meanwhile; writing it again alone', {
-                    syncRunId,
-                    attempt,
-                    error: String(error),
-                  }),
+              await writeSharedThenAlone({ chunk: 'card', syncRunId }, (lock) =>
+                commitChunk(db, { last: false }, async (trx) => {
+                  await writeCardChunk(trx, workspaceId, syncRunId, chunk.data, lock);
+                  await setCheckpoint(trx, syncRunId, 'updateCards', {
+                    after: resumeFrom(),
+                    done: false,
+                    queued: cp.queued,
+                  });
+                }),
               );
               progress.set({ after: chunk.end });
             },

@@ -48,7 +48,8 @@ export interface ApplyInputs {
   sourceHashes: Map<string, string>;
   /**
    * How the chunk holds the workspace's sync lock: `shared` while other chunks may run alongside
-   * (a conflict then fails the chunk, to be run again exclusively: activities/support/apply-lanes.ts).
+   * (a conflict then fails the chunk, to be run again exclusively: writeSharedThenAlone in
+   * activities/support/chunk-lanes.ts).
    */
   lock?: 'exclusive' | 'shared';
 }

@@ -1,5 +1,5 @@
+import { log } from '@temporalio/activity';
 import { isWriteConflict } from '../../db/repositories/recipient-writes';
-import { readAhead } from './read-ahead';
 
 /** A chunk read in key order: the cursor it was read after, its last key, and what it holds. */
 export interface OrderedChunk<T> {
@@ -69,6 +69,16 @@ export async function writeInLanes<T>(opts: ChunkLanes<T>): Promise<{ end: strin
   return { end, chunks };
 }
 
+/**
+ * Starts reading the next chunk while the current ones are written. A failure surfaces where the
+ * result is awaited; one never awaited (the run stopped first) is not an unhandled rejection.
+ */
+function readAhead<T>(read: () => Promise<T>): Promise<T> {
+  const pending = read();
+  pending.catch(() => {});
+  return pending;
+}
+
 const MAX_CHUNK_ATTEMPTS = 3;
 
 /**
@@ -77,15 +87,19 @@ const MAX_CHUNK_ATTEMPTS = 3;
  * again. Other failures, and a third conflict, are thrown.
  */
 export async function writeSharedThenAlone(
+  what: { chunk: string; syncRunId: string },
   write: (lock: 'shared' | 'exclusive') => Promise<void>,
-  onConflict: (error: unknown, attempt: number) => void,
 ): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await write(attempt === 1 ? 'shared' : 'exclusive');
     } catch (error) {
       if (!isWriteConflict(error) || attempt >= MAX_CHUNK_ATTEMPTS) throw error;
-      onConflict(error, attempt);
+      log.info(`${what.chunk} chunk met a change made meanwhile; writing it again alone`, {
+        syncRunId: what.syncRunId,
+        attempt,
+        error: String(error),
+      });
     }
   }
 }

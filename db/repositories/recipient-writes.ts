@@ -1,4 +1,5 @@
 import { sql, type RawBuilder, type Transaction } from 'kysely';
+import { isUniqueViolation } from '../active-run-constraints';
 import type { Db } from '../database';
 import type { Database, RecipientStatus } from '../schema';
 import { PROFILE_COLUMNS, type ProfileValues } from '../../sync/apply-field-settings';
@@ -29,9 +30,8 @@ export interface SyncRecipient {
  * chunks. Written again under the exclusive lock, it reads what won and decides again.
  */
 export function isWriteConflict(err: unknown): boolean {
-  if (err instanceof RecipientChangedMeanwhile) return true;
-  const code = (err as { code?: unknown } | null)?.code;
-  return code === '23505' || code === '40P01';
+  if (err instanceof RecipientChangedMeanwhile || isUniqueViolation(err)) return true;
+  return (err as { code?: unknown } | null)?.code === '40P01';
 }
 
 /** A recipient changed between the chunk's read and its write (see updateRecipients). */
@@ -109,8 +109,8 @@ function fromRow(row: Record<string, unknown>): SyncRecipient {
 /**
  * Serialises sync writes per workspace for the transaction: recipients, emails and card versions
  * are shared between groups whose syncs may run at the same time. Chunks of applyFieldSettings
- * take it `shared`, so two of them run at once (their writes check what they read; see
- * activities/support/apply-lanes.ts); everything else takes it exclusively.
+ * and updateCards take it `shared`, so two of them run at once (their writes check what they
+ * read; see activities/support/chunk-lanes.ts); everything else takes it exclusively.
  */
 export async function lockWorkspaceForSync(
   trx: Transaction<Database>,
@@ -218,8 +218,7 @@ export async function updateRecipients(db: Conn, rows: SyncRecipient[]): Promise
   const result = await sql`update recipients as r set ${assignments}, updated_at = now()
     from ${recordset(records, sql`, row_version text`)}
     where r.id = v.id and r.xmin::text = v.row_version`.execute(db);
-  const written = Number(result.numAffectedRows ?? 0);
-  if (written !== rows.length) throw new RecipientChangedMeanwhile(rows.length, written);
+  expectEveryRowWritten(rows.length, result.numAffectedRows);
 }
 
 /** Recipients the sync found already as applied: only the mark of what they were applied from changes. */
@@ -233,8 +232,13 @@ export async function setEntraSourceHashes(
     from unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.entraSourceHash)}::text[],
                 ${rows.map((r) => r.rowVersion)}::text[]) as v(id, hash, row_version)
     where r.id = v.id and r.xmin::text = v.row_version`.execute(db);
-  const written = Number(result.numAffectedRows ?? 0);
-  if (written !== rows.length) throw new RecipientChangedMeanwhile(rows.length, written);
+  expectEveryRowWritten(rows.length, result.numAffectedRows);
+}
+
+/** A guarded update that wrote fewer rows than it was given lost to a change made meanwhile. */
+function expectEveryRowWritten(expected: number, affected: bigint | undefined): void {
+  const written = Number(affected ?? 0);
+  if (written !== expected) throw new RecipientChangedMeanwhile(expected, written);
 }
 
 /** Only the status columns, for cleanup. */
