@@ -1,3 +1,5 @@
+import type { CpuSeconds } from './cpu-usage';
+
 export interface CaseResult {
   case: string;
   members: number;
@@ -12,6 +14,8 @@ export interface CaseResult {
   workerPeakRssMb: number;
   cardVersionsWritten: number;
   activitySeconds: Record<string, number>;
+  /** CPU seconds per process during the case: where the wall time went on two cores. */
+  cpuSeconds: CpuSeconds;
   counts: unknown;
 }
 

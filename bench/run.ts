@@ -7,6 +7,7 @@ import { encryptSecret } from '../config/secret-box';
 import { PROJECT_DIR } from '../scripts/local-services';
 import { DEFAULT_CARD_TEMPLATE, DEFAULT_FIELD_SETTINGS, DEFAULT_SYNC_OPTIONS } from '../sync/fields';
 import { groupSyncWorkflowId } from '../workflows/contracts';
+import { cpuSnapshot, cpuSpent } from './cpu-usage';
 import { renderTable, type CaseResult } from './report';
 import { applyChurn } from './scenario';
 import { settle } from './settle';
@@ -84,6 +85,7 @@ async function benchGroupSize(
       `${name}: ${result.wallSeconds.toFixed(1)} s, ${result.graphRequests} Graph requests, ${result.cardVersionsWritten} card versions, ${result.sqlStatements} SQL statements`,
     );
     log(`  activities (s): ${JSON.stringify(result.activitySeconds)}`);
+    log(`  CPU (s): ${JSON.stringify(result.cpuSeconds)}`);
     results.push(result);
   };
   const steps: Array<() => Promise<void>> = [
@@ -185,6 +187,7 @@ async function runSync(
   const graphBefore = tenantCounters();
   await stack.resetSqlCalls();
   stack.resetWorkerPeakRss();
+  const cpuBefore = cpuSnapshot(stack.worker.pid!);
   const started = performance.now();
   const handle = await client.workflow.start('groupSyncWorkflow', {
     taskQueue: BENCH_TASK_QUEUE,
@@ -201,6 +204,7 @@ async function runSync(
   });
   await handle.result();
   const wallSeconds = (performance.now() - started) / 1000;
+  const cpuSeconds = cpuSpent(cpuBefore, cpuSnapshot(stack.worker.pid!));
   const sqlStatements = await stack.sqlCalls();
   if (process.env.BENCH_TOP_SQL) {
     for (const top of await stack.topStatements(Number(process.env.BENCH_TOP_SQL) || 8)) {
@@ -233,6 +237,7 @@ async function runSync(
     workerPeakRssMb: stack.workerPeakRss() / 1024 / 1024,
     cardVersionsWritten: (await countCardVersions(stack)) - versionsBefore,
     activitySeconds,
+    cpuSeconds,
     counts: record.counts,
   };
 }
