@@ -57,7 +57,8 @@ export async function recordCompletedGroupRun(
     where s.sync_run_id = ${run.id}::uuid and (s.change = 'present' or s.outcome = 'excluded_guest')
       -- no outcome (passed over by the read) or a member's outcome: a member of the group; checking
       -- only the rest spares a first sync 100,000 lookups
-      and s.outcome is not null and s.outcome <> all(${[...MEMBER_OUTCOMES]}::text[])
+      -- spelled out as constants, which the partial index sync_staged_members_not_member is made of
+      and s.outcome not in (${sql.join(MEMBER_OUTCOMES.map((o) => sql.lit(o)))})
       -- offset 0: a lookup per staged row, never a scan of every workspace's recipients per row
       and not exists (
         select 1 from recipients r join group_memberships gm on gm.group_id = ${run.groupId}::uuid and gm.recipient_id = r.id
