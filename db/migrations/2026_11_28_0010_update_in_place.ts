@@ -16,7 +16,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`alter table recipients set (fillfactor = 80)`.execute(db);
   await sql`alter table cards set (fillfactor = 80)`.execute(db);
   await sql`create index sync_staged_members_not_member on sync_staged_members (sync_run_id)
-    where outcome not in ('created', 'linked', 'updated', 'reactivated', 'unchanged', 'passed_over')`.execute(db);
+    where outcome not in ('created', 'linked', 'updated', 'reactivated', 'unchanged', 'passed_over')`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
