@@ -1,7 +1,7 @@
 import { sql, type Transaction } from 'kysely';
 import type { Db } from '../database';
 import type { CardStatus, CardTemplate, Database, RecipientStatus, SyncOptions } from '../schema';
-import { PROFILE_COLUMNS, type ProfileValues } from '../../sync/apply-field-settings';
+import { PROFILE_COLUMNS, profileValuesOf } from '../../sync/apply-field-settings';
 import type { CardTarget, CardWrite } from '../../sync/plan-card-write';
 import { CARD_SOURCE_KEY, TEMPLATE_KEY } from './card-source-key';
 
@@ -91,9 +91,7 @@ function toTarget(row: TargetRow, template: CardTemplate, syncOptions: SyncOptio
     createCards: syncOptions.createCardsForNewMembers !== false,
     template,
     source: {
-      values: Object.fromEntries(
-        PROFILE_COLUMNS.map((c) => [c, (row[c] as string | null) ?? null]),
-      ) as ProfileValues,
+      values: profileValuesOf(row),
       customFields: row.customFields ?? {},
     },
     photo: row.photoHash && row.photoType ? { contentHash: row.photoHash, contentType: row.photoType } : null,

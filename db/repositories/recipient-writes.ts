@@ -2,7 +2,7 @@ import { sql, type RawBuilder, type Transaction } from 'kysely';
 import { isUniqueViolation } from '../active-run-constraints';
 import type { Db } from '../database';
 import type { Database, RecipientStatus } from '../schema';
-import { PROFILE_COLUMNS, type ProfileValues } from '../../sync/apply-field-settings';
+import { PROFILE_COLUMNS, profileValuesOf, type ProfileValues } from '../../sync/apply-field-settings';
 
 type Conn = Db | Transaction<Database>;
 
@@ -87,9 +87,7 @@ function recordset(
 }
 
 function fromRow(row: Record<string, unknown>): SyncRecipient {
-  const values = Object.fromEntries(
-    PROFILE_COLUMNS.map((c) => [c, (row[c] as string | null) ?? null]),
-  ) as ProfileValues;
+  const values = profileValuesOf(row);
   return {
     id: row.id as string,
     entraUserId: row.entraUserId as string | null,
