@@ -37,7 +37,11 @@ async function main(): Promise<void> {
       'apiKey',
     ],
   });
-  const db = createDatabase({ url: config.databaseUrl, application: 'entra-card-sync-api' });
+  const db = createDatabase({
+    url: config.databaseUrl,
+    application: 'entra-card-sync-api',
+    onIdleError: (err) => logger.warn({ err }, 'a pooled Postgres connection was lost while idle'),
+  });
   await migrateToLatest(db);
   const temporal = await createTemporalClient({
     address: config.temporalAddress,

@@ -10,7 +10,17 @@ export interface CreateDatabaseOptions {
   /** Pool size; the worker runs several activities at once, each holding at most one connection. */
   max?: number;
   application?: string;
+  /**
+   * A pooled connection that broke while idle (Postgres restarted, an administrator or a proxy
+   * closed it). The pool drops it and opens another on the next query; without a listener,
+   * node-postgres would raise the error as an unhandled 'error' event and end the process.
+   */
+  onIdleError?: (err: Error) => void;
 }
+
+const ignoreClientError = () => {};
+const warnOnStderr = (err: Error) =>
+  process.stderr.write(`postgres: a pooled connection was lost while idle (${err.message})\n`);
 
 export type Db = Kysely<Database>;
 
@@ -33,6 +43,11 @@ export function createDatabase(opts: CreateDatabaseOptions): Db {
     application_name: opts.application ?? 'entra-card-sync',
     options: SESSION_OPTIONS,
   });
+  pool.on('error', opts.onIdleError ?? warnOnStderr);
+  // A connection lost while a client is checked out fails that client's queries, which is how its
+  // caller learns of it; node-postgres also emits the error on the client, which would otherwise
+  // end the process.
+  pool.on('connect', (client) => client.on('error', ignoreClientError));
   return new Kysely<Database>({
     dialect: new PostgresDialect({ pool }),
     // jsonb payloads (Graph objects, custom fields) keep their keys as stored.

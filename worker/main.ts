@@ -19,7 +19,12 @@ async function main(): Promise<void> {
       'DATABASE_URL and TEMPORAL_ADDRESS must be set (or run `npm start`, which starts everything)',
     );
   }
-  const db = createDatabase({ url: config.databaseUrl, max: 12, application: 'entra-card-sync-worker' });
+  const db = createDatabase({
+    url: config.databaseUrl,
+    max: 12,
+    application: 'entra-card-sync-worker',
+    onIdleError: (err) => log.warn({ err }, 'a pooled Postgres connection was lost while idle'),
+  });
   await migrateToLatest(db);
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   const metrics = createWorkerMetrics(db, {
