@@ -9,6 +9,7 @@ import { startEmbeddedPostgres } from '../db/embedded-postgres';
 import { migrateToLatest } from '../db/migrate';
 import { startEmulator } from '../emulator/server';
 import { PROJECT_DIR } from '../scripts/local-services';
+import { stopChild } from '../scripts/stop-child';
 import { findTemporalCli } from '../temporal/cli';
 import { startTemporalDevServer } from '../temporal/dev-server';
 import { WORKER_NODE_FLAGS } from '../worker/node-flags';
@@ -82,15 +83,7 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
       },
     },
   );
-  stops.unshift(
-    () =>
-      new Promise<void>((resolve) => {
-        // A Ctrl-C reaches the worker too (same process group): it may have ended by that signal.
-        if (worker.exitCode !== null || worker.signalCode !== null) return resolve();
-        worker.once('exit', () => resolve());
-        worker.kill('SIGTERM');
-      }),
-  );
+  stops.unshift(() => stopChild(worker, 15_000));
   const connection = await Connection.connect({ address: temporal.address });
   const client = new Client({ connection });
   const closeConnection = () => connection.close();

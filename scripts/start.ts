@@ -4,6 +4,7 @@ import { loadConfig } from '../config/config';
 import { createDatabase } from '../db/database';
 import { migrateToLatest } from '../db/migrate';
 import { startDemo, type DemoHandle } from './demo';
+import { stopChild } from './stop-child';
 import { onShutdownSignal, PROJECT_DIR, startLocalServices } from './local-services';
 import { WORKER_NODE_FLAGS } from '../worker/node-flags';
 
@@ -24,7 +25,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     say('stopping…');
-    await Promise.all(children.map(stopChild));
+    await Promise.all(children.map((child) => stopChild(child, 15_000)));
     await demo?.stop();
     await services.stop();
     say('stopped');
@@ -96,18 +97,6 @@ async function waitForReady(apiUrl: string): Promise<void> {
     await new Promise((r) => setTimeout(r, 300));
   }
   throw new Error(`the api did not become ready at ${apiUrl}/readyz within 120 s`);
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const force = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    child.once('exit', () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
 }
 
 main().catch((err) => {

@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { freePort } from '../db/embedded-postgres';
+import { stopChild } from '../scripts/stop-child';
 import { SEARCH_ATTRIBUTES } from './search-attributes';
 
 export interface DevServerHandle {
@@ -53,7 +54,7 @@ export async function startTemporalDevServer(opts: StartDevServerOptions): Promi
   return {
     address,
     uiUrl: uiPort === null ? null : `http://127.0.0.1:${uiPort}`,
-    stop: () => stopChild(child),
+    stop: () => stopChild(child, 10_000),
   };
 }
 
@@ -77,16 +78,4 @@ async function waitUntilReady(address: string, child: ChildProcess, output: stri
   }
   child.kill('SIGKILL');
   throw new Error(`temporal server did not answer on ${address} within 60 s:\n${output.join('')}`);
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
 }
