@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { timeOrderedId } from '../../db/time-ordered-id';
 import type { Transaction } from 'kysely';
 import type { Database, SyncCounts } from '../../db/schema';
 import type { StagedUser } from '../../db/repositories/staged-members';
@@ -217,7 +217,7 @@ export async function applyUsers(
         continue;
       }
       const created: SyncRecipient = {
-        id: randomUUID(),
+        id: timeOrderedId(),
         entraUserId: u.id,
         status: 'active',
         statusReason: null,

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { timeOrderedId } from '../../db/time-ordered-id';
 import type { Transaction } from 'kysely';
 import type { Db } from '../../db/database';
 import type { Database, SyncCounts } from '../../db/schema';
@@ -36,7 +36,7 @@ export async function planCardChunk(
 ): Promise<CardChunkPlan> {
   const plan: CardChunkPlan = { writes: [], keyed: [], unchanged: 0 };
   for (const target of await loadCardTargets(db, workspaceId, recipientIds)) {
-    const decision = planCardWrite(target, randomUUID);
+    const decision = planCardWrite(target, timeOrderedId);
     if (decision.kind === 'none') continue;
     if ('cardId' in decision) {
       plan.writes.push(decision);
