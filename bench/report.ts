@@ -1,4 +1,5 @@
 import type { CpuSeconds } from './cpu-usage';
+import type { ListingGaps } from './listing-gaps';
 
 export interface CaseResult {
   case: string;
@@ -16,6 +17,8 @@ export interface CaseResult {
   activitySeconds: Record<string, number>;
   /** CPU seconds per process during the case: where the wall time went on two cores. */
   cpuSeconds: CpuSeconds;
+  /** Member pages of a full listing: gaps between their requests, and the listing's time above the floor. */
+  listing: ListingGaps | null;
   counts: unknown;
 }
 

@@ -8,6 +8,7 @@ import { onShutdownSignal, PROJECT_DIR } from '../scripts/local-services';
 import { DEFAULT_CARD_TEMPLATE, DEFAULT_FIELD_SETTINGS, DEFAULT_SYNC_OPTIONS } from '../sync/fields';
 import { groupSyncWorkflowId } from '../workflows/contracts';
 import { cpuSnapshot, cpuSpent } from './cpu-usage';
+import { listingGaps } from './listing-gaps';
 import { renderTable, type CaseResult } from './report';
 import { applyChurn } from './scenario';
 import { settle } from './settle';
@@ -104,6 +105,7 @@ async function benchGroupSize(
     );
     log(`  activities (s): ${JSON.stringify(result.activitySeconds)}`);
     log(`  CPU (s): ${JSON.stringify(result.cpuSeconds)}`);
+    if (result.listing) log(`  member pages: ${JSON.stringify(result.listing)}`);
     results.push(result);
   };
   const steps: Array<() => Promise<void>> = [
@@ -207,6 +209,7 @@ async function runSync(
   stack.resetWorkerPeakRss();
   const cpuBefore = cpuSnapshot(stack.worker.pid!);
   const started = performance.now();
+  const startedAtMs = Date.now();
   const handle = await client.workflow.start('groupSyncWorkflow', {
     taskQueue: BENCH_TASK_QUEUE,
     workflowId,
@@ -231,6 +234,11 @@ async function runSync(
       );
     }
   }
+  const listing = listingGaps(
+    emulator.tenants.ids().flatMap((id) => emulator.tenants.require(id).requestLog),
+    startedAtMs,
+    args.latencyMs,
+  );
   const history = await handle.fetchHistory();
   const activitySeconds = activityDurations(history.events ?? []);
   const record = await db
@@ -256,6 +264,7 @@ async function runSync(
     cardVersionsWritten: (await countCardVersions(stack)) - versionsBefore,
     activitySeconds,
     cpuSeconds,
+    listing,
     counts: record.counts,
   };
 }
