@@ -45,6 +45,8 @@ interface FetchCheckpoint {
 
 /** How often an expired page link may restart the listing from the first page in one attempt. */
 const MAX_RESTARTS = 3;
+/** Pages requested ahead of the one being staged, at most (each is up to 999 users). */
+const PAGES_AHEAD = 2;
 /** Pages staged in one run after which the staging table's planner statistics are refreshed. */
 const STATISTICS_AFTER_PAGES = 3;
 
@@ -110,9 +112,15 @@ export function createFetchMembersActivity(deps: ActivityDeps) {
           const restartsBefore = cp.restarts ?? 0;
 
           // A page's link to the next one arrives ahead of its users (collection-stream.ts): the
-          // next page is requested then, while this one is still parsed and staged. At most one
-          // page is requested ahead of the one being staged.
-          const requestPage = (nextLink: string | null): PageInFlight => {
+          // next page is requested then, while earlier pages are still parsed and staged, so a
+          // slow staging does not hold the listing back. At most PAGES_AHEAD pages wait behind
+          // the one being staged; a link that arrives while they do is requested once one is taken.
+          const ahead: PageInFlight[] = [];
+          let held: string | null = null;
+          // Bumped when the listing starts over: links of the pages of an older listing are ignored.
+          let listing = 0;
+          const request = (nextLink: string | null) => {
+            const of = listing;
             let early!: (link: string) => void;
             const linkAhead = new Promise<string>((resolve) => (early = resolve));
             const page = settleLater(
@@ -124,20 +132,37 @@ export function createFetchMembersActivity(deps: ActivityDeps) {
                 onNextLink: early,
               }),
             );
-            return { page, nextLink: settleLater(Promise.race([linkAhead, page.then((p) => p.nextLink)])) };
+            const inFlight: PageInFlight = {
+              page,
+              nextLink: settleLater(Promise.race([linkAhead, page.then((p) => p.nextLink)])),
+            };
+            ahead.push(inFlight);
+            inFlight.nextLink.then(
+              (link) => {
+                if (of !== listing || !link) return;
+                if (ahead.length < PAGES_AHEAD) request(link);
+                else held = link;
+              },
+              () => undefined,
+            );
           };
-          let pending = cp.done ? null : requestPage(cp.nextLink);
+          const requestHeld = () => {
+            if (held === null || ahead.length >= PAGES_AHEAD) return;
+            const link = held;
+            held = null;
+            request(link);
+          };
+          if (!cp.done) request(cp.nextLink);
           const info = await groupInfo!;
           groupName = info.displayName ?? group.name;
           await refreshGroupInfo(db, groupId, info.displayName, info.description);
-          while (pending && failure === null) {
+          while (ahead.length > 0 && failure === null) {
             progress.throwIfCancelled();
+            const current = ahead.shift()!;
+            requestHeld();
             let page;
-            let following: PageInFlight | null;
             try {
-              const nextLink = await pending.nextLink;
-              following = nextLink ? requestPage(nextLink) : null;
-              page = await pending.page;
+              page = await current.page;
             } catch (err) {
               if (
                 !(err instanceof EntraError && err.code === 'skiptoken_expired') ||
@@ -159,7 +184,10 @@ export function createFetchMembersActivity(deps: ActivityDeps) {
                   .execute();
                 await setCheckpoint(trx, syncRunId, 'fetchMembers', { ...cp });
               });
-              pending = requestPage(null);
+              listing++;
+              ahead.length = 0;
+              held = null;
+              request(null);
               continue;
             }
             const next: FetchCheckpoint = {
@@ -168,7 +196,6 @@ export function createFetchMembersActivity(deps: ActivityDeps) {
               done: !page.nextLink,
               restarts: cp.restarts ?? 0,
             };
-            pending = following;
             await commitChunk(db, { last: next.done }, async (trx) => {
               const staged = await stageUsers(trx, syncRunId, page.items, {
                 excludeGuests,
@@ -183,6 +210,9 @@ export function createFetchMembersActivity(deps: ActivityDeps) {
             });
             cp = next;
             progress.set({ pages: cp.pages, nextLink: cp.nextLink });
+            // The page's link is known by now: its follow-up is requested, or held until this point.
+            await current.nextLink.catch(() => null);
+            requestHeld();
           }
         };
 
