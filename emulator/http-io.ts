@@ -34,7 +34,7 @@ export function prepare(status: number, headers: Record<string, string>, body: u
         ? body
         : typeof body === 'string'
           ? body
-          : JSON.stringify(body);
+          : Buffer.from(JSON.stringify(body));
   const allHeaders: Record<string, string | number> = {
     ...headers,
     'Content-Length': Buffer.byteLength(payload),
@@ -49,9 +49,23 @@ export function prepare(status: number, headers: Record<string, string>, body: u
   return { status, headers: allHeaders, payload };
 }
 
+/** Bytes of a body sent ahead of the rest: the start of a collection, with its next link. */
+const FIRST_PART = 16 * 1024;
+
+/**
+ * Writes the response the way a server streams it: the head and the first part of a large body
+ * at once, the rest on the next turn. Ending with a whole member page (most of a megabyte)
+ * encrypted it all before the first byte left, about 3 ms added to every page's latency.
+ */
 export function write(res: ServerResponse, prepared: PreparedResponse): void {
   res.writeHead(prepared.status, prepared.headers);
-  res.end(prepared.payload);
+  const { payload } = prepared;
+  if (!Buffer.isBuffer(payload) || payload.length <= FIRST_PART) {
+    res.end(payload);
+    return;
+  }
+  res.write(payload.subarray(0, FIRST_PART));
+  setImmediate(() => res.end(payload.subarray(FIRST_PART)));
 }
 
 export function send(
