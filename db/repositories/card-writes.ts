@@ -249,11 +249,13 @@ export async function queueCardRecipients(
       select s.recipient_id from sync_staged_members s
       where s.sync_run_id = ${syncRunId}::uuid and s.recipient_id is not null
     ),
+    -- A plain insert: the run's queue is empty here (it is filled once, in the transaction that
+    -- records it as filled), and the union already drops duplicates. ON CONFLICT made each row a
+    -- speculative insert: 1.8 s instead of 1.2 s for this statement in a 100,000-member first sync.
     queued as (
       insert into sync_card_queue (sync_run_id, recipient_id)
       select ${syncRunId}::uuid, x.recipient_id
       from (select recipient_id from scan where due union select recipient_id from touched) x
-      on conflict do nothing
       returning 1
     )
     select (select count(*) from queued)::int as queued,
