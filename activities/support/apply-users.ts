@@ -104,7 +104,8 @@ export async function applyUsers(
   const changes: ChangeRow[] = [];
   /** Recipients already as applied whose mark of what they were applied from is new. */
   const marks: Array<{ id: string; entraSourceHash: string; rowVersion: string | null }> = [];
-  const members: string[] = [];
+  /** Members of the group after this chunk: recipients it created, and ones that were there before. */
+  const members = { created: [] as string[], existing: [] as string[] };
   const outcomes: Array<{ entraUserId: string; recipientId: string | null; outcome: string }> = [];
 
   const skip = (u: StagedUser, recipientId: string | null, reason: string) => {
@@ -213,7 +214,7 @@ export async function applyUsers(
         updates.push(next);
         bump('recipientsUpdated');
         outcomes.push({ entraUserId: u.id, recipientId: owner.id, outcome: 'linked' });
-        members.push(owner.id);
+        members.existing.push(owner.id);
         continue;
       }
       const created: SyncRecipient = {
@@ -244,7 +245,7 @@ export async function applyUsers(
       });
       bump('recipientsCreated');
       outcomes.push({ entraUserId: u.id, recipientId: created.id, outcome: 'created' });
-      members.push(created.id);
+      members.created.push(created.id);
       continue;
     }
 
@@ -298,7 +299,7 @@ export async function applyUsers(
       recipientId: current.id,
       outcome: fieldsChanged ? 'updated' : reactivate ? 'reactivated' : 'unchanged',
     });
-    members.push(current.id);
+    members.existing.push(current.id);
   }
 
   await insertRecipients(trx, workspaceId, inserts);

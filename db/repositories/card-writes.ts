@@ -122,6 +122,11 @@ export type WrittenCards = Partial<Record<CardWrite['kind'], number>>;
  * - an update still replaces the version it was decided over, and a new card is still missing.
  * Cards are written only for a group that still exists, and versions and events only for the cards
  * written: there are no foreign keys to refuse orphans (see migration 0009).
+ *
+ * The inserts are plain (ON CONFLICT makes every row a speculative insert): each (card, version)
+ * is written once, by the statement that moves the card to it; a card that another writer created
+ * after the check fails the statement with a unique violation, and the chunk is written again
+ * alone (writeSharedThenAlone), when the check sees that card.
  */
 export async function writeCards(
   db: Conn,
@@ -170,7 +175,7 @@ export async function writeCards(
       insert into cards (id, workspace_id, recipient_id, group_id, status, version, content, content_hash, source_key)
       select v.card_id, ${workspaceId}::uuid, v.recipient_id, v.group_id, v.status, v.version, v.content, v.content_hash, v.source_key
       from fresh v where v.kind = 'create'
-      on conflict (recipient_id, group_id) do nothing
+        and not exists (select 1 from cards x where x.recipient_id = v.recipient_id and x.group_id = v.group_id)
       returning id
     ),
     updated as (
@@ -185,12 +190,10 @@ export async function writeCards(
     versions as (
       insert into card_versions (card_id, version, status, content, content_hash, sync_run_id)
       select v.card_id, v.version, v.status, v.content, v.content_hash, ${syncRunId}::uuid from written v
-      on conflict do nothing
     ),
     events as (
       insert into card_events (workspace_id, card_id, version, type, content, sync_run_id)
       select ${workspaceId}::uuid, v.card_id, v.version, v.event, v.content, ${syncRunId}::uuid from written v
-      on conflict (card_id, version) do nothing
     )
     select kind, count(*)::int as n from written group by kind`.execute(db);
   return Object.fromEntries(rows.map((r) => [r.kind, r.n]));

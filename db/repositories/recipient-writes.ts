@@ -252,13 +252,25 @@ export async function setRecipientStatuses(
     where r.id = v.id`.execute(db);
 }
 
-/** Memberships of a group that still exists (there is no foreign key: see migration 0009). */
-export async function addMemberships(db: Conn, groupId: string, recipientIds: string[]): Promise<void> {
-  if (!recipientIds.length) return;
-  await sql`
-    insert into group_memberships (group_id, recipient_id)
-    select g.id, unnest(${recipientIds}::uuid[]) from groups g where g.id = ${groupId}::uuid
-    on conflict do nothing`.execute(db);
+/**
+ * Memberships of a group that still exists (there is no foreign key: see migration 0009). Those of
+ * recipients created in the same transaction cannot exist yet and go in as plain inserts; ON
+ * CONFLICT makes every row a speculative insert, which is only worth it where one may exist.
+ */
+export async function addMemberships(
+  db: Conn,
+  groupId: string,
+  recipients: { created: string[]; existing: string[] },
+): Promise<void> {
+  if (recipients.created.length)
+    await sql`
+      insert into group_memberships (group_id, recipient_id)
+      select g.id, unnest(${recipients.created}::uuid[]) from groups g where g.id = ${groupId}::uuid`.execute(db);
+  if (recipients.existing.length)
+    await sql`
+      insert into group_memberships (group_id, recipient_id)
+      select g.id, unnest(${recipients.existing}::uuid[]) from groups g where g.id = ${groupId}::uuid
+      on conflict do nothing`.execute(db);
 }
 
 /** Ends memberships: in one group, or (groupId null) in every group. */

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/database';
 import { DEFAULT_CARD_TEMPLATE, DEFAULT_SYNC_OPTIONS } from '../../sync/fields';
 import { planCardChunk, writeCardChunk } from '../../activities/support/reconcile-cards';
+import { isWriteConflict } from '../../db/repositories/recipient-writes';
 import { testDb } from '../helpers/stack';
 import { insertRunRecord } from './helpers/run-record';
 
@@ -61,7 +63,7 @@ describe('card writes decided from an earlier read', () => {
       ).map((r) => r.version);
     const setJobTitle = (jobTitle: string) =>
       db.updateTable('recipients').set({ jobTitle }).where('id', '=', recipient.id).execute();
-    return { group, recipient, plan, write, card, versions, setJobTitle };
+    return { workspaceId, runId, group, recipient, plan, write, card, versions, setJobTitle };
   }
 
   it('when a shown field changes between the read and the write, then no card is written; the next read writes the new value', async () => {
@@ -119,5 +121,55 @@ describe('card writes decided from an earlier read', () => {
       .execute();
     expect(await t.write(deactivate)).toEqual({});
     expect(await t.card()).toMatchObject({ status: 'active', version: 1 });
+  });
+
+  it('when another writer creates the card first, then a stale create writes nothing; one racing it in an open transaction is a write conflict, retried alone', async () => {
+    const t = await setUp();
+    const first = await t.plan();
+    const second = await t.plan();
+    expect(await t.write(first)).toEqual({ cardsCreated: 1 });
+    expect(await t.write(second)).toEqual({});
+    expect(await t.versions()).toEqual([1]);
+
+    const u = await setUp();
+    const mine = await u.plan();
+    const theirs = await u.plan();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let written!: () => void;
+    const theirsWritten = new Promise<void>((resolve) => (written = resolve));
+    // Both hold the workspace lock shared, as two lanes do. Their create is written but not
+    // committed when mine runs its check: mine waits on the unique key, then fails once theirs
+    // commits, and the chunk is written again alone (writeSharedThenAlone).
+    const other = db.transaction().execute(async (trx) => {
+      await writeCardChunk(trx, u.workspaceId, u.runId, theirs, 'shared');
+      written();
+      await held;
+    });
+    await theirsWritten;
+    let minePid!: (pid: number) => void;
+    const mineBackend = new Promise<number>((resolve) => (minePid = resolve));
+    const mineWrite = db.transaction().execute(async (trx) => {
+      const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(trx);
+      minePid(rows[0]!.pid);
+      return writeCardChunk(trx, u.workspaceId, u.runId, mine, 'shared');
+    });
+    // Theirs commits only once mine waits on it.
+    const pid = await mineBackend;
+    for (let waited = 0; ; waited += 20) {
+      const { rows } = await sql<{ n: number }>`
+        select count(*)::int as n from pg_locks where pid = ${pid} and not granted`.execute(db);
+      if (rows[0]!.n > 0 || waited > 10_000) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    release();
+    const failure = await mineWrite.then(
+      () => null,
+      (err: unknown) => err,
+    );
+    await other;
+    expect(isWriteConflict(failure)).toBe(true);
+    expect(await u.write(mine)).toEqual({});
+    expect(await u.versions()).toEqual([1]);
   });
 });
