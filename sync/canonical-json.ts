@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 
 /**
  * JSON with object keys sorted at every level, so equal content always hashes equal. Written out
@@ -36,6 +36,10 @@ function sortedKeys(object: Record<string, unknown>): string[] {
 
 const isIndexKey = (key: string) => /^(0|[1-9]\d*)$/.test(key) && Number(key) < 2 ** 32 - 1;
 
-export function sha256Hex(data: string | Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
-}
+/** `crypto.hash` (Node 20.12 and later) hashes in one call, about twice as fast as `createHash` on a card. */
+const hashOnce = (crypto as { hash?: (algorithm: string, data: string | Buffer, encoding: 'hex') => string })
+  .hash;
+
+export const sha256Hex: (data: string | Buffer) => string = hashOnce
+  ? (data) => hashOnce('sha256', data, 'hex')
+  : (data) => crypto.createHash('sha256').update(data).digest('hex');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../sync/canonical-json';
+import { createHash } from 'node:crypto';
+import { canonicalJson, sha256Hex } from '../../sync/canonical-json';
 
 /** The first implementation: sorted copies handed to JSON.stringify. Stored hashes were made with it. */
 function reference(value: unknown): string {
@@ -38,5 +39,13 @@ describe('canonical JSON', () => {
     ];
     for (const sample of samples) expect(canonicalJson(sample)).toBe(reference(sample));
     expect(canonicalJson({ b: 1, a: { d: 2, c: 3 } })).toBe('{"a":{"c":3,"d":2},"b":1}');
+  });
+
+  it('when text or bytes are hashed, then sha256Hex gives the SHA-256 digest in hex (stored hashes depend on it)', () => {
+    expect(sha256Hex('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    const text = canonicalJson({ recipient: { displayName: 'Zoë' }, company: {}, photo: null });
+    expect(sha256Hex(text)).toBe(createHash('sha256').update(text).digest('hex'));
+    const bytes = Buffer.from([0xff, 0xd8, 0xff, 0x00, 0x10]);
+    expect(sha256Hex(bytes)).toBe(createHash('sha256').update(bytes).digest('hex'));
   });
 });
