@@ -265,7 +265,9 @@ export async function addMemberships(
   if (recipients.created.length)
     await sql`
       insert into group_memberships (group_id, recipient_id)
-      select g.id, unnest(${recipients.created}::uuid[]) from groups g where g.id = ${groupId}::uuid`.execute(db);
+      select g.id, unnest(${recipients.created}::uuid[]) from groups g where g.id = ${groupId}::uuid`.execute(
+      db,
+    );
   if (recipients.existing.length)
     await sql`
       insert into group_memberships (group_id, recipient_id)
