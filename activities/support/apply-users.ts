@@ -1,4 +1,3 @@
-import { timeOrderedId } from '../../db/time-ordered-id';
 import type { Transaction } from 'kysely';
 import type { Database, SyncCounts } from '../../db/schema';
 import type { StagedUser } from '../../db/repositories/staged-members';
@@ -21,6 +20,7 @@ import { decidePhoto, planRecipientFields, type CurrentFields } from '../../sync
 import { isSyncStatusReason } from '../../sync/cleanup-policy';
 import type { FieldSetting } from '../../sync/fields';
 import type { FetchedPhoto } from './photos';
+import { timeOrderedId } from '../../db/time-ordered-id';
 
 export interface ApplyScope {
   workspaceId: string;

@@ -1,4 +1,3 @@
-import { timeOrderedId } from '../../db/time-ordered-id';
 import type { Transaction } from 'kysely';
 import type { Db } from '../../db/database';
 import type { Database, SyncCounts } from '../../db/schema';
@@ -11,6 +10,7 @@ import {
 import { lockWorkspaceForSync } from '../../db/repositories/recipient-writes';
 import { addRunCounts } from '../../db/repositories/sync-run-progress';
 import { planCardWrite, type CardWrite } from '../../sync/plan-card-write';
+import { timeOrderedId } from '../../db/time-ordered-id';
 
 /** What one chunk's cards need, decided from one read. */
 export interface CardChunkPlan {
