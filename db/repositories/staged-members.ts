@@ -140,7 +140,9 @@ const sourceHashOf = (fingerprint: string | null) =>
  * The next chunk of present members after `after` (keyset on the Entra id) that need applying,
  * with their source hashes. Members staged as passed over are left out, and so, with a
  * fingerprint, are those staged without that check (delta reads) whose recipient turns out to be
- * applied from the same data (appliedFrom, inside the same scan). Each staged row is looked at
+ * applied from the same data (appliedFrom, inside the same scan). Rows the listing staged are not
+ * looked up again: one it found unapplied and that another run applied since is applied again,
+ * unchanged. Each staged row is looked at
  * once across the chunks, so an unchanged re-sync reads the staging table in one pass.
  */
 export async function readMembersToApply(
@@ -150,8 +152,9 @@ export async function readMembersToApply(
   limit: number,
 ): Promise<PresentChunk> {
   const { syncRunId, fingerprint } = scope;
+  // Rows with a source hash were staged by a full listing, which passed over the applied ones then.
   const unchanged = fingerprint
-    ? sql`and not ${appliedFrom(sql`s.entra_user_id`, sourceHashOf(fingerprint), scope)}`
+    ? sql`and (s.source_hash is not null or not ${appliedFrom(sql`s.entra_user_id`, sourceHashOf(fingerprint), scope)})`
     : sql``;
   const { rows } = await sql<{
     entraUserId: string;
