@@ -262,17 +262,15 @@ export async function addMemberships(
   groupId: string,
   recipients: { created: string[]; existing: string[] },
 ): Promise<void> {
-  if (recipients.created.length)
+  const insert = async (ids: string[], orSkip: RawBuilder<unknown>) => {
+    if (!ids.length) return;
     await sql`
       insert into group_memberships (group_id, recipient_id)
-      select g.id, unnest(${recipients.created}::uuid[]) from groups g where g.id = ${groupId}::uuid`.execute(
-      db,
-    );
-  if (recipients.existing.length)
-    await sql`
-      insert into group_memberships (group_id, recipient_id)
-      select g.id, unnest(${recipients.existing}::uuid[]) from groups g where g.id = ${groupId}::uuid
-      on conflict do nothing`.execute(db);
+      select g.id, unnest(${ids}::uuid[]) from groups g where g.id = ${groupId}::uuid
+      ${orSkip}`.execute(db);
+  };
+  await insert(recipients.created, sql``);
+  await insert(recipients.existing, sql`on conflict do nothing`);
 }
 
 /** Ends memberships: in one group, or (groupId null) in every group. */

@@ -142,8 +142,8 @@ const sourceHashOf = (fingerprint: string | null) =>
  * fingerprint, are those staged without that check (delta reads) whose recipient turns out to be
  * applied from the same data (appliedFrom, inside the same scan). Rows the listing staged are not
  * looked up again: one it found unapplied and that another run applied since is applied again,
- * unchanged. Each staged row is looked at
- * once across the chunks, so an unchanged re-sync reads the staging table in one pass.
+ * unchanged. Each staged row is looked at once across the chunks, so an unchanged re-sync reads
+ * the staging table in one pass.
  */
 export async function readMembersToApply(
   db: Conn,
