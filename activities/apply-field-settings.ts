@@ -1,6 +1,5 @@
 import { log } from '@temporalio/activity';
 import { countPassedOver, readMembersToApply } from '../db/repositories/staged-members';
-import { knownEntraIds } from '../db/repositories/recipient-writes';
 import { loadSyncFieldSettings, loadSyncGroup } from '../db/repositories/sync-context';
 import {
   addRunCounts,
@@ -11,16 +10,16 @@ import {
 } from '../db/repositories/sync-run-progress';
 import { refreshStatistics } from '../db/repositories/table-statistics';
 import type { EntraClient } from '../graph/entra-client';
-import { fieldSettingsFingerprint, photoSyncs } from '../sync/apply-field-settings';
+import { fieldSettingsFingerprint } from '../sync/apply-field-settings';
 import { commitChunk } from '../db/commit-chunk';
 import type { ActivityDeps } from './deps';
 import type { CountsResult, RunScope } from './run-scope';
-import { applyUsers, type ApplyScope } from './support/apply-users';
+import { applyScopeOf, applyUsers } from './support/apply-users';
 import { openEntraClient } from './support/entra';
 import { classifyErrors, notRetryable } from './support/errors';
 import { withHeartbeat } from './support/heartbeat';
 import { writeInLanes, writeSharedThenAlone, type OrderedChunk } from './support/chunk-lanes';
-import { fetchPhotos, type FetchedPhoto } from './support/photos';
+import { photosToApply } from './support/photos';
 
 export interface ApplyFieldSettingsInput extends RunScope {
   /** Group syncs make members of this group; imports and recipient syncs have none. */
@@ -60,13 +59,7 @@ export function createApplyFieldSettingsActivity(deps: ActivityDeps) {
         const group = input.groupId ? await loadSyncGroup(db, workspaceId, input.groupId) : null;
         if (input.groupId && !group)
           throw notRetryable('invalid_input', `group ${input.groupId} is not linked in this workspace`);
-        const scope: ApplyScope = {
-          workspaceId,
-          syncRunId,
-          groupId: group?.id ?? null,
-          settings,
-          skipNewDisabled: group ? group.syncOptions.disabledUsers !== 'keep' : true,
-        };
+        const scope = applyScopeOf(syncRunId, workspaceId, settings, group);
         const chunkScope = {
           syncRunId,
           workspaceId,
@@ -83,26 +76,10 @@ export function createApplyFieldSettingsActivity(deps: ActivityDeps) {
           ),
         };
         let client: EntraClient | null = null;
+        const lazyClient = async () => (client ??= await openEntraClient(deps, workspaceId));
         const readChunk = async (after: string) => {
           const { users, sourceHashes } = await readMembersToApply(db, chunkScope, after, APPLY_CHUNK);
-          let photos = new Map<string, FetchedPhoto | null>();
-          if (users.length && photoSyncs(settings)) {
-            const known =
-              input.photos === 'all'
-                ? new Set<string>()
-                : await knownEntraIds(
-                    db,
-                    workspaceId,
-                    users.map((u) => u.id),
-                  );
-            const wanted = users
-              .filter((u) => !known.has(u.id) && !(u.accountEnabled === false && scope.skipNewDisabled))
-              .map((u) => u.id);
-            if (wanted.length) {
-              client ??= await openEntraClient(deps, workspaceId);
-              photos = await fetchPhotos(client, wanted);
-            }
-          }
+          const photos = await photosToApply(db, lazyClient, scope, users, input.photos);
           return { users, sourceHashes, photos };
         };
         let committed = 0;

@@ -1,7 +1,12 @@
 import { log } from '@temporalio/activity';
 import { sql } from 'kysely';
 import { stageUsers } from '../db/repositories/staged-members';
-import { loadSyncFieldSettings, loadSyncGroup, refreshGroupInfo } from '../db/repositories/sync-context';
+import {
+  hasMembers,
+  loadSyncFieldSettings,
+  loadSyncGroup,
+  refreshGroupInfo,
+} from '../db/repositories/sync-context';
 import {
   clearRunWork,
   phaseCheckpoint,
@@ -16,6 +21,9 @@ import type { GraphUser, Page } from '../graph/types';
 import { fieldSettingsFingerprint } from '../sync/apply-field-settings';
 import { graphSelectFor } from '../sync/graph-source';
 import { commitChunk } from '../db/commit-chunk';
+import { startApplyAhead, type ApplyAhead } from './support/apply-ahead';
+import { applyScopeOf } from './support/apply-users';
+import { photosToApply } from './support/photos';
 import type { ActivityDeps } from './deps';
 import type { CountsResult, GroupRunScope } from './run-scope';
 import {
@@ -35,12 +43,17 @@ interface PageInFlight {
   nextLink: Promise<string | null>;
 }
 
-interface FetchCheckpoint {
+export interface FetchCheckpoint {
   nextLink: string | null;
   pages: number;
   done: boolean;
   /** How often an expired page link made the listing start over. */
   restarts?: number;
+  /**
+   * The group had no members when the listing began, so its members are applied while it pages
+   * (support/apply-ahead.ts); planCleanUp then knows that no one can have left.
+   */
+  applyAhead?: boolean;
 }
 
 /** How often an expired page link may restart the listing from the first page in one attempt. */
@@ -105,9 +118,29 @@ export function createFetchMembersActivity(deps: ActivityDeps) {
             failure ??= err;
           });
         let groupName = group.name;
+        let appliedAhead: { applied: number; left: number } | null = null;
 
         const listMembers = async () => {
           const excludeGuests = !group.syncOptions.includeGuests;
+          cp.applyAhead ??= cp.pages === 0 && !(await hasMembers(db, groupId));
+          const scope = applyScopeOf(syncRunId, workspaceId, settings, group);
+          const applier = cp.applyAhead
+            ? startApplyAhead({
+                db,
+                scope,
+                photos: (users) => photosToApply(db, async () => client, scope, users, 'new'),
+              })
+            : null;
+          try {
+            await listPages(excludeGuests, applier);
+          } catch (err) {
+            await applier?.stop().catch(() => undefined);
+            throw err;
+          }
+          if (applier) appliedAhead = await applier.stop();
+        };
+
+        const listPages = async (excludeGuests: boolean, applier: ApplyAhead | null) => {
           let restarts = 0;
           const restartsBefore = cp.restarts ?? 0;
 
@@ -158,6 +191,7 @@ export function createFetchMembersActivity(deps: ActivityDeps) {
           await refreshGroupInfo(db, groupId, info.displayName, info.description);
           while (ahead.length > 0 && failure === null) {
             progress.throwIfCancelled();
+            if (applier?.failure()) throw applier.failure();
             const current = ahead.shift()!;
             requestHeld();
             let page;
@@ -174,7 +208,13 @@ export function createFetchMembersActivity(deps: ActivityDeps) {
                 syncRunId,
                 pages: cp.pages,
               });
-              cp = { nextLink: null, pages: 0, done: false, restarts: restartsBefore + restarts };
+              cp = {
+                nextLink: null,
+                pages: 0,
+                done: false,
+                restarts: restartsBefore + restarts,
+                applyAhead: cp.applyAhead,
+              };
               await db.transaction().execute(async (trx) => {
                 await clearRunWork(trx, syncRunId);
                 await trx
@@ -195,19 +235,25 @@ export function createFetchMembersActivity(deps: ActivityDeps) {
               pages: cp.pages + 1,
               done: !page.nextLink,
               restarts: cp.restarts ?? 0,
+              applyAhead: cp.applyAhead,
             };
-            await commitChunk(db, { last: next.done }, async (trx) => {
+            const staged = await commitChunk(db, { last: next.done }, async (trx) => {
               const staged = await stageUsers(trx, syncRunId, page.items, {
                 excludeGuests,
                 fingerprint,
-                unchanged: { workspaceId, groupId },
+                // Only members of the group can be passed over: a group that had none has none to
+                // pass over until a listing that started over meets those applied ahead.
+                unchanged: cp.applyAhead && !cp.restarts ? undefined : { workspaceId, groupId },
+                toApply: applier !== null,
               });
               await addRunCounts(trx, syncRunId, {
                 membersFetched: staged.added,
                 recipientsUnchanged: staged.passedOver,
               });
               await setCheckpoint(trx, syncRunId, 'fetchMembers', { ...next });
+              return staged;
             });
+            applier?.offer(page.items, staged.toApply);
             cp = next;
             progress.set({ pages: cp.pages, nextLink: cp.nextLink });
             // The page's link is known by now: its follow-up is requested, or held until this point.
@@ -237,6 +283,7 @@ export function createFetchMembersActivity(deps: ActivityDeps) {
           pages: cp.pages,
           membersFetched: counts.membersFetched ?? 0,
           deltaLinks: rounds ? deltaRoundsDone(rounds) : false,
+          appliedAhead,
         });
         return { counts, groupName };
       }),

@@ -18,6 +18,7 @@ import { checkDeletionThreshold, cleanupChangesSomething, cleanupEffect } from '
 import { graphSelectFor } from '../sync/graph-source';
 import type { SyncType } from '../sync/sync-type';
 import type { ActivityDeps } from './deps';
+import type { FetchCheckpoint } from './fetch-members';
 import type { CountsResult, GroupRunScope } from './run-scope';
 import { openEntraClient } from './support/entra';
 import { classifyErrors, notRetryable } from './support/errors';
@@ -57,13 +58,16 @@ export function createPlanCleanUpActivity(deps: ActivityDeps) {
         await setRunPhase(db, syncRunId, 'planning_cleanup');
         const group = await loadSyncGroup(db, workspaceId, groupId);
         if (!group) throw notRetryable('invalid_input', `group ${groupId} is not linked in this workspace`);
+        const state = await readRunState(db, syncRunId);
+        // A group without members when its listing began has no former members, whatever the
+        // listing applied meanwhile (FetchCheckpoint.applyAhead): it is weighed as it was then.
+        const emptyBefore =
+          scope.syncType !== 'delta' &&
+          phaseCheckpoint<FetchCheckpoint>(state, 'fetchMembers').applyAhead === true;
         let cp = {
           after: '',
-          done: scope.syncType === 'delta',
-          ...phaseCheckpoint<{ after: string; done: boolean }>(
-            await readRunState(db, syncRunId),
-            'planCleanUp',
-          ),
+          done: scope.syncType === 'delta' || emptyBefore,
+          ...phaseCheckpoint<{ after: string; done: boolean }>(state, 'planCleanUp'),
         };
         let client: EntraClient | null = null;
         const select = graphSelectFor(await loadSyncFieldSettings(db, workspaceId));
@@ -110,7 +114,7 @@ export function createPlanCleanUpActivity(deps: ActivityDeps) {
           )
             wouldRemove += t.n;
         }
-        const memberCount = await countMembers(db, groupId);
+        const memberCount = emptyBefore ? 0 : await countMembers(db, groupId);
         const verdict = checkDeletionThreshold(options.deletionThreshold, wouldRemove, memberCount);
         log.info('cleanup planned', {
           syncRunId,

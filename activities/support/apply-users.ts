@@ -32,6 +32,26 @@ export interface ApplyScope {
   skipNewDisabled: boolean;
 }
 
+/**
+ * The scope of a run's chunks: a group run's members become members of its group, and a new
+ * disabled user is created only where the group keeps disabled users (imports and recipient syncs,
+ * which have no group, never create one).
+ */
+export function applyScopeOf(
+  syncRunId: string,
+  workspaceId: string,
+  settings: FieldSetting[],
+  group: { id: string; syncOptions: { disabledUsers: string } } | null,
+): ApplyScope {
+  return {
+    workspaceId,
+    syncRunId,
+    groupId: group?.id ?? null,
+    settings,
+    skipNewDisabled: group ? group.syncOptions.disabledUsers !== 'keep' : true,
+  };
+}
+
 const fieldsOf = (r: SyncRecipient): CurrentFields => ({
   values: r.values,
   customFields: r.customFields,

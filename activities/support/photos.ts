@@ -1,5 +1,10 @@
+import type { Db } from '../../db/database';
+import { knownEntraIds } from '../../db/repositories/recipient-writes';
+import type { StagedUser } from '../../db/repositories/staged-members';
 import type { EntraClient } from '../../graph/entra-client';
+import { photoSyncs } from '../../sync/apply-field-settings';
 import { sha256Hex } from '../../sync/canonical-json';
+import type { ApplyScope } from './apply-users';
 
 export interface FetchedPhoto {
   hash: string;
@@ -29,4 +34,32 @@ export async function fetchPhotos(
   };
   await Promise.all(Array.from({ length: Math.min(PHOTO_CONCURRENCY, entraUserIds.length) }, worker));
   return result;
+}
+
+/**
+ * The photos applyUsers needs for a chunk: none unless the photo field syncs; then those of people
+ * new to the workspace (`new`, group syncs and imports) or of everyone (`all`, recipient syncs),
+ * except new disabled users the scope will not create. The client is opened only when a photo is
+ * wanted.
+ */
+export async function photosToApply(
+  db: Db,
+  client: () => Promise<EntraClient>,
+  scope: Pick<ApplyScope, 'workspaceId' | 'settings' | 'skipNewDisabled'>,
+  users: StagedUser[],
+  who: 'new' | 'all',
+): Promise<Map<string, FetchedPhoto | null>> {
+  if (!users.length || !photoSyncs(scope.settings)) return new Map();
+  const known =
+    who === 'all'
+      ? new Set<string>()
+      : await knownEntraIds(
+          db,
+          scope.workspaceId,
+          users.map((u) => u.id),
+        );
+  const wanted = users
+    .filter((u) => !known.has(u.id) && !(u.accountEnabled === false && scope.skipNewDisabled))
+    .map((u) => u.id);
+  return wanted.length ? fetchPhotos(await client(), wanted) : new Map();
 }

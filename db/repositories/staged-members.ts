@@ -51,6 +51,8 @@ function appliedFrom(entraUserId: RawBuilder<unknown>, hash: RawBuilder<unknown>
 export interface StagedCounts {
   added: number;
   passedOver: number;
+  /** With `toApply`: Entra id → source hash of each member staged present and still to apply. */
+  toApply?: Record<string, string> | null;
 }
 
 /**
@@ -59,19 +61,22 @@ export interface StagedCounts {
  * run's Field Settings (`fingerprint`). Guests are staged as `removed` (outcome `excluded_guest`)
  * when the group leaves them out. With `unchanged`, members applied before from the same data are
  * staged as passed over, so applyFieldSettings never reads them: the lookups cost nothing here,
- * where the fetch waits on Graph. Returns how many rows were new, and how many were passed over.
+ * where the fetch waits on Graph. Returns how many rows were new, and how many were passed over;
+ * with `toApply`, also which members are left to apply (a user listed twice is in it once).
  */
 export async function stageUsers(
   trx: Transaction<Database>,
   syncRunId: string,
   users: StagedUser[],
-  opts: { excludeGuests: boolean; fingerprint?: string; unchanged?: UnchangedScope },
+  opts: { excludeGuests: boolean; fingerprint?: string; unchanged?: UnchangedScope; toApply?: boolean },
 ): Promise<StagedCounts> {
   if (!users.length) return { added: 0, passedOver: 0 };
   const passedOver =
     opts.unchanged && opts.fingerprint
       ? sql`when ${appliedFrom(sql`u.id`, sql`g.hash`, opts.unchanged)} then ${PASSED_OVER}`
       : sql``;
+  const counted = ({ toApply, ...counts }: StagedCounts): StagedCounts =>
+    opts.toApply ? { ...counts, toApply: toApply ?? {} } : counts;
   const insert = (skipStaged: boolean) => sql<StagedCounts>`
     with staged as (
       insert into sync_staged_members (sync_run_id, entra_user_id, change, data, outcome, source_hash)
@@ -84,20 +89,26 @@ export async function stageUsers(
              md5(u.data::text || ${opts.fingerprint ?? null}::text) as hash
     ) g
     ${skipStaged ? sql`on conflict (sync_run_id, entra_user_id) do nothing` : sql``}
-    returning outcome)
-    select count(*)::int as added, (count(*) filter (where outcome = ${PASSED_OVER}))::int as passed_over from staged`;
+    returning entra_user_id, change, outcome, source_hash)
+    select count(*)::int as added, (count(*) filter (where outcome = ${PASSED_OVER}))::int as passed_over,
+      ${
+        opts.toApply
+          ? sql`json_object_agg(entra_user_id, source_hash) filter (where change = 'present' and outcome is null)`
+          : sql`null`
+      } as to_apply
+    from staged`;
   // A user listed twice is staged once. `on conflict` would say so for every row at a cost as high
   // as the lookups (12 ms a page); a page that does repeat someone is inserted again with it.
   await sql`savepoint stage_users`.execute(trx);
   try {
     const { rows } = await insert(false).execute(trx);
     await sql`release savepoint stage_users`.execute(trx);
-    return rows[0]!;
+    return counted(rows[0]!);
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;
     await sql`rollback to savepoint stage_users`.execute(trx);
     const { rows } = await insert(true).execute(trx);
-    return rows[0]!;
+    return counted(rows[0]!);
   }
 }
 

@@ -49,6 +49,17 @@ export async function refreshGroupInfo(
     .execute();
 }
 
+/** Whether the group has any member (recipient with a membership) at all. */
+export async function hasMembers(db: Conn, groupId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('groupMemberships')
+    .select('recipientId')
+    .where('groupId', '=', groupId)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 export async function countMembers(db: Conn, groupId: string): Promise<number> {
   const row = await db
     .selectFrom('groupMemberships')

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDb, testTemporalClient, startTestWorker, type RunningTestWorker } from '../helpers/stack';
 import { startCrashingWorker } from './helpers/crash-worker-process';
-import { workspaceState } from './helpers/snapshot';
+import { countRows, workspaceState } from './helpers/snapshot';
 import {
   createWorkspace,
   linkGroup,
@@ -61,7 +61,7 @@ describe(`a ${MEMBERS}-member group`, () => {
     clean = { workspaceId: big.ws.id, historyLength: big.historyLength };
   }, 300_000);
 
-  it('when the worker is SIGKILLed mid fetchMembers and again mid applyFieldSettings, then a new worker ends in the clean state without duplicates', async () => {
+  it('when the worker is SIGKILLed mid fetchMembers (while it applies ahead) and again mid updateCards, then a new worker ends in the clean state without duplicates', async () => {
     expect(clean).toBeDefined();
     const ws = await createWorkspace(db, key, directory(77, MEMBERS));
     const groupId = await linkGroup(db, ws.id, ws.tenant.groups[0]!.id);
@@ -73,21 +73,25 @@ describe(`a ${MEMBERS}-member group`, () => {
       taskQueue,
       encryptionKey: key,
       activity: 'fetchMembers',
-      atTransaction: 2,
+      // The first page's staging, then its members applied ahead or the second page's staging.
+      atTransaction: 3,
     });
     const started = await startGroupSync(db, temporal.client, taskQueue, ws.id, groupId);
     expect(await first.exited).toBe('SIGKILL');
-    expect((await checkpoint()).fetchMembers).toMatchObject({ pages: 1, done: false });
+    expect((await checkpoint()).fetchMembers).toMatchObject({ done: false, applyAhead: true });
 
+    // A first sync applies most members while listing; the card write is the other long phase.
     const second = await startCrashingWorker({
       taskQueue,
       encryptionKey: key,
-      activity: 'applyFieldSettings',
-      atTransaction: 2,
+      activity: 'updateCards',
+      // After the queue's fill, two lanes of card chunks: the fourth waits for one to commit.
+      atTransaction: 4,
     });
     expect(await second.exited).toBe('SIGKILL');
     expect((await checkpoint()).fetchMembers).toMatchObject({ done: true });
-    expect((await checkpoint()).applyFieldSettings).toMatchObject({ chunks: 1, done: false });
+    expect((await checkpoint()).updateCards).toMatchObject({ done: false });
+    expect((await countRows(db, ws.id)).cards).toBeGreaterThan(0);
 
     const survivor = await startTestWorker({ activities: testActivities(db, key), taskQueue });
     try {

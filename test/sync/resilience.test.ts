@@ -68,7 +68,13 @@ describe('a sync under trouble', () => {
     await ws.control.setFaults({ latencyMs: 0 });
     const run = await runRecord(db, started.syncRunId);
     expect(run.status).toBe('canceled');
-    expect(await countRows(db, ws.id)).toMatchObject({ recipients: 0, cards: 0, events: 0 });
+    // A first listing applies its members as it pages (support/apply-ahead.ts): what it committed
+    // stays, each person whole (recipient, membership, change row, counted), and no card is written.
+    const rows = await countRows(db, ws.id);
+    expect(rows).toMatchObject({ cards: 0, versions: 0, events: 0 });
+    expect(rows.recipients).toBe(run.counts.recipientsCreated ?? 0);
+    expect(rows.memberships).toBe(rows.recipients);
+    expect(rows.changes).toBe(rows.recipients + (run.counts.skipped ?? 0));
     expect(
       await db
         .selectFrom('syncStagedMembers')
