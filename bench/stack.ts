@@ -12,7 +12,7 @@ import { PROJECT_DIR } from '../scripts/local-services';
 import { stopChild } from '../scripts/stop-child';
 import { findTemporalCli } from '../temporal/cli';
 import { startTemporalDevServer } from '../temporal/dev-server';
-import { WORKER_NODE_FLAGS } from '../worker/node-flags';
+import { WORKER_ENV, WORKER_NODE_FLAGS } from '../worker/node-flags';
 import { sql } from 'kysely';
 
 export const BENCH_TASK_QUEUE = 'entra-sync-bench';
@@ -74,6 +74,7 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
       stdio: ['ignore', 'ignore', 'inherit'],
       env: {
         ...process.env,
+        ...WORKER_ENV,
         DATABASE_URL: pg.url,
         TEMPORAL_ADDRESS: temporal.address,
         TASK_QUEUE: BENCH_TASK_QUEUE,

@@ -6,7 +6,7 @@ import { migrateToLatest } from '../db/migrate';
 import { startDemo, type DemoHandle } from './demo';
 import { stopChild } from './stop-child';
 import { onShutdownSignal, PROJECT_DIR, startLocalServices } from './local-services';
-import { WORKER_NODE_FLAGS } from '../worker/node-flags';
+import { WORKER_ENV, WORKER_NODE_FLAGS } from '../worker/node-flags';
 
 /**
  * `npm start`: the whole system on embedded defaults — Postgres, Temporal dev server, worker, api,
@@ -53,7 +53,7 @@ async function main(): Promise<void> {
     ] as const) {
       const flags = name === 'worker' ? WORKER_NODE_FLAGS : [];
       const child = spawn(process.execPath, [...flags, '--import', 'tsx', path.join(PROJECT_DIR, entry)], {
-        env,
+        env: name === 'worker' ? { ...env, ...WORKER_ENV } : env,
         stdio: 'inherit',
         cwd: PROJECT_DIR,
       });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { load as parseYaml } from 'js-yaml';
-import { WORKER_NODE_FLAGS } from '../worker/node-flags';
+import { WORKER_ENV, WORKER_NODE_FLAGS } from '../worker/node-flags';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const compose = parseYaml(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8')) as {
@@ -47,13 +47,17 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('when the worker is started by compose or npm run worker, then it gets the worker Node flags', () => {
+  it('when the worker is started by compose or npm run worker, then it gets the worker Node flags and environment', () => {
     const scripts = (
       JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
     ).scripts;
     for (const flag of WORKER_NODE_FLAGS) {
       expect(compose.services.worker.command).toContain(flag);
       expect(scripts.worker!.split(' ')).toContain(flag);
+    }
+    for (const [name, value] of Object.entries(WORKER_ENV)) {
+      expect(compose.services.worker.environment).toMatchObject({ [name]: value });
+      expect(scripts.worker!.split(' ')).toContain(`${name}=${value}`);
     }
   });
 });
