@@ -143,6 +143,7 @@ export function createFetchMembersActivity(deps: ActivityDeps) {
         const listPages = async (excludeGuests: boolean, applier: ApplyAhead | null) => {
           let restarts = 0;
           const restartsBefore = cp.restarts ?? 0;
+          let stagedHere = 0;
 
           // A page's link to the next one arrives ahead of its users (collection-stream.ts): the
           // next page is requested then, while earlier pages are still parsed and staged, so a
@@ -253,6 +254,11 @@ export function createFetchMembersActivity(deps: ActivityDeps) {
               await setCheckpoint(trx, syncRunId, 'fetchMembers', { ...next });
               return staged;
             });
+            // The applier's updates of staged rows are planned on the staging table's statistics,
+            // which describe another run's rows until refreshed (in a 100,000-member first sync
+            // after a smaller one, recording outcomes took 11 s instead of 3 s).
+            if (applier && ++stagedHere === STATISTICS_AFTER_PAGES)
+              await refreshStatistics(db, ['sync_staged_members']);
             applier?.offer(page.items, staged.toApply);
             cp = next;
             progress.set({ pages: cp.pages, nextLink: cp.nextLink });
