@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CLEAN, useSyncStack } from './helpers/sync-stack';
 import { DEFAULT_FIELD_SETTINGS } from '../../sync/fields';
-import { approveSignal, progressQuery, type SyncProgress } from '../../workflows/contracts';
+import { approveSignal } from '../../workflows/contracts';
 import { countRows, recipientByEntraId } from './helpers/snapshot';
 import {
   createWorkspace,
@@ -11,6 +11,7 @@ import {
   startGroupSync,
   syncGroup,
   type StartedSync,
+  waitForProgress,
 } from './helpers/sync-fixture';
 
 const LATER_PHASES = [
@@ -30,14 +31,6 @@ describe("a group's first listing applies its members as it pages", () => {
   const fetchCheckpoint = async (started: StartedSync) =>
     ((await runRecord(db, started.syncRunId)).checkpoint as { fetchMembers: Record<string, unknown> })
       .fetchMembers;
-
-  async function waitFor(started: StartedSync, done: (p: SyncProgress) => boolean): Promise<SyncProgress> {
-    for (;;) {
-      const p = await started.handle.query(progressQuery);
-      if (done(p)) return p;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
 
   it('when a group without members is synced, then recipients appear while it still lists, and a re-sync lists without applying ahead', async () => {
     const ws = await createWorkspace(db, key, {
@@ -102,7 +95,7 @@ describe("a group's first listing applies its members as it pages", () => {
     });
 
     const started = await startGroupSync(db, stack.temporal.client, stack.worker.taskQueue, ws.id, fresh);
-    const held = await waitFor(started, (p) => p.status === 'waiting_approval');
+    const held = await waitForProgress(started, (p) => p.status === 'waiting_approval');
     // Weighed against the group as it was when its listing began: no members.
     expect(held.pendingApproval).toMatchObject({ wouldRemove: 1, memberCount: 0 });
     expect(await fetchCheckpoint(started)).toMatchObject({ applyAhead: true });

@@ -1,7 +1,7 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { CLEAN, useSyncStack } from './helpers/sync-stack';
-import { approveSignal, progressQuery, type SyncProgress } from '../../workflows/contracts';
+import { approveSignal } from '../../workflows/contracts';
 import { countRows } from './helpers/snapshot';
 import {
   createWorkspace,
@@ -9,7 +9,7 @@ import {
   runRecord,
   startGroupSync,
   syncGroup,
-  type StartedSync,
+  waitForProgress,
 } from './helpers/sync-fixture';
 
 describe('deletion threshold', () => {
@@ -34,17 +34,8 @@ describe('deletion threshold', () => {
     await ws.control.updateUser(users[9]!.id, { jobTitle: 'Held Back' });
     const before = await countRows(db, ws.id);
     const started = await startGroupSync(db, stack.temporal.client, stack.worker.taskQueue, ws.id, groupId);
-    const progress = await waitFor(started, (p) => p.status === 'waiting_approval');
+    const progress = await waitForProgress(started, (p) => p.status === 'waiting_approval');
     return { ws, groupId, started, progress, before };
-  }
-
-  /** Polls the progress query until the run reaches a state (no timing assumptions). */
-  async function waitFor(started: StartedSync, done: (p: SyncProgress) => boolean): Promise<SyncProgress> {
-    for (;;) {
-      const p = await started.handle.query(progressQuery);
-      if (done(p)) return p;
-      await new Promise((r) => setTimeout(r, 100));
-    }
   }
 
   it('when cleanup would remove more than the threshold, then the run waits for approval and has applied nothing', async () => {

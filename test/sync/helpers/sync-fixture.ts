@@ -16,8 +16,10 @@ import type { SyncResult } from '../../../workflows/sync-run';
 import {
   groupSyncWorkflowId,
   importWorkflowId,
+  progressQuery,
   recipientSyncWorkflowId,
   type RecipientSyncMode,
+  type SyncProgress,
 } from '../../../workflows/contracts';
 
 /** Options that never hold a run for approval, so tests about other things are not held. */
@@ -149,6 +151,18 @@ export interface StartedSync {
   syncRunId: string;
   handle: WorkflowHandle;
   result(): Promise<SyncResult>;
+}
+
+/** Polls the run's progress query until it reaches a state (no timing assumptions). */
+export async function waitForProgress(
+  started: StartedSync,
+  done: (p: SyncProgress) => boolean,
+): Promise<SyncProgress> {
+  for (;;) {
+    const p = await started.handle.query(progressQuery);
+    if (done(p)) return p;
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 export async function startGroupSync(
