@@ -6,9 +6,11 @@ import {
   readRunState,
   setCheckpoint,
   setRunPhase,
+  type RunState,
 } from '../db/repositories/sync-run-progress';
 import { commitChunk } from '../db/commit-chunk';
 import type { ActivityDeps } from './deps';
+import type { FetchCheckpoint } from './fetch-members';
 import type { CountsResult, RunScope } from './run-scope';
 import { classifyErrors } from './support/errors';
 import { withHeartbeat } from './support/heartbeat';
@@ -41,20 +43,28 @@ const NO_ID = '00000000-0000-0000-0000-000000000000';
  * ahead without the workspace lock; the write checks that what each card was decided from still
  * holds (writeCards). Never calls Microsoft Graph.
  */
+/**
+ * Whether every member of the group is one the run touched (staged with its recipient): so after a
+ * listing that began without members and applied them all (FetchCheckpoint.applyAhead), unless it
+ * started over, when members applied before were staged again as passed over, without a recipient.
+ */
+function everyMemberTouched(state: RunState): boolean {
+  const listing = phaseCheckpoint<FetchCheckpoint>(state, 'fetchMembers');
+  return listing.applyAhead === true && !listing.restarts;
+}
+
 export function createUpdateCardsActivity({ db }: ActivityDeps) {
   return async function updateCards(input: UpdateCardsInput): Promise<CountsResult> {
     return classifyErrors(() =>
       withHeartbeat(async (progress) => {
         const { syncRunId, workspaceId } = input;
         await setRunPhase(db, syncRunId, 'updating_cards');
+        const state = await readRunState(db, syncRunId);
         let cp = {
           after: NO_ID,
           done: false,
           queued: false,
-          ...phaseCheckpoint<{ after: string; done: boolean; queued: boolean }>(
-            await readRunState(db, syncRunId),
-            'updateCards',
-          ),
+          ...phaseCheckpoint<{ after: string; done: boolean; queued: boolean }>(state, 'updateCards'),
         };
         const { groupId } = input;
         if (groupId && !cp.queued) {
@@ -63,7 +73,7 @@ export function createUpdateCardsActivity({ db }: ActivityDeps) {
             const found = await queueCardRecipients(trx, {
               syncRunId,
               groupId,
-              touchedOnly: !!input.touchedOnly,
+              scan: input.touchedOnly ? 'none' : everyMemberTouched(state) ? 'cards' : 'members',
             });
             await addRunCounts(trx, syncRunId, { cardsUnchanged: found.unchanged });
             await setCheckpoint(trx, syncRunId, 'updateCards', next);

@@ -217,23 +217,39 @@ export async function setCardSourceKeys(db: Conn, rows: KeyedCard[]): Promise<vo
 }
 
 /**
+ * What the card queue's pass reads besides the recipients the run touched: every member and card
+ * holder of the group (`members`), only its card holders (`cards`: for a run that touched every
+ * member, whose members without a card are queued as touched anyway), or nothing (`none`: a delta
+ * run, which reconciles only the people it touched).
+ */
+export type CardQueueScan = 'members' | 'cards' | 'none';
+
+/**
  * Fills the run's card queue in one statement: the recipients the run touched (staged with a
- * recipient) and, unless `touchedOnly` (a delta run), every member or card holder of the group whose
- * card is not in its due state: missing, active while it should not be, inactive while it should be,
- * or rendered from other inputs than the current ones (`cards.source_key`). Also answers how many of
- * the group's active cards the scan found already as due (`unchanged`), for the run's counts
+ * recipient) and every member or card holder of the group the `scan` reads whose card is not in
+ * its due state: missing, active while it should not be, inactive while it should be, or rendered
+ * from other inputs than the current ones (`cards.source_key`). Also answers how many of the
+ * group's active cards the scan found already as due (`unchanged`), for the run's counts
  * (reconcileCards does not count those again when a touched recipient's card turns out unchanged).
  */
 export async function queueCardRecipients(
   db: Conn,
-  args: { syncRunId: string; groupId: string; touchedOnly: boolean },
+  args: { syncRunId: string; groupId: string; scan: CardQueueScan },
 ): Promise<{ queued: number; unchanged: number }> {
   const { syncRunId, groupId } = args;
   // One pass over the group's memberships and cards (a full join: members without a card, cards
-  // of former members); the template key is computed once (`offset 0` keeps it from being inlined).
-  const scan = args.touchedOnly
-    ? sql`select null::uuid as recipient_id, false as due, false as active where false`
-    : sql`
+  // of former members; or the cards alone); the template key is computed once (`offset 0` keeps it
+  // from being inlined).
+  const pairs =
+    args.scan === 'cards'
+      ? sql`(select id, recipient_id, status, source_key from cards where group_id = ${groupId}::uuid) c
+      left join (select recipient_id from group_memberships where group_id = ${groupId}::uuid) gm on gm.recipient_id = c.recipient_id`
+      : sql`(select recipient_id from group_memberships where group_id = ${groupId}::uuid) gm
+      full join (select id, recipient_id, status, source_key from cards where group_id = ${groupId}::uuid) c on c.recipient_id = gm.recipient_id`;
+  const scan =
+    args.scan === 'none'
+      ? sql`select null::uuid as recipient_id, false as due, false as active where false`
+      : sql`
       select coalesce(gm.recipient_id, c.recipient_id) as recipient_id,
         coalesce(case
           when gm.recipient_id is null then c.status = 'active'
@@ -241,8 +257,7 @@ export async function queueCardRecipients(
           when r.status = 'active' then c.status <> 'active' or c.source_key is distinct from ${CARD_SOURCE_KEY}
           else c.status = 'active' end, false) as due,
         coalesce(gm.recipient_id is not null and r.status = 'active' and c.status = 'active', false) as active
-      from (select recipient_id from group_memberships where group_id = ${groupId}::uuid) gm
-      full join (select id, recipient_id, status, source_key from cards where group_id = ${groupId}::uuid) c on c.recipient_id = gm.recipient_id
+      from ${pairs}
       left join recipients r on r.id = gm.recipient_id
       left join recipient_photos ph on ph.recipient_id = gm.recipient_id
       cross join (select sync_options, ${TEMPLATE_KEY} as template_key from groups where id = ${groupId}::uuid offset 0) g`;

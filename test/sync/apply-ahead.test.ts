@@ -75,6 +75,39 @@ describe("a group's first listing applies its members as it pages", () => {
     expect(await countRows(db, ws.id)).toEqual(rows);
   });
 
+  it('when a group without members still holds an active card of someone not listed, then the listing that applies ahead deactivates it', async () => {
+    const ws = await createWorkspace(db, key, {
+      seed: 63,
+      users: 10,
+      traits: CLEAN,
+      groups: [{ displayName: 'Ten', users: 'all' }],
+    });
+    await saveFieldSettings(db, ws.id, NO_PHOTO);
+    const entraGroupId = ws.tenant.groups[0]!.id;
+    const groupId = await linkGroup(db, ws.id, entraGroupId);
+    await syncGroup(db, stack.temporal.client, stack.worker.taskQueue, ws.id, groupId);
+    // As a run leaves the group when it ends the memberships and dies before its card write.
+    await db.deleteFrom('groupMemberships').where('groupId', '=', groupId).execute();
+    const [gone] = await ws.control.listUsers({ limit: 1 });
+    await ws.control.removeMember(entraGroupId, gone!.id);
+
+    const started = await startGroupSync(db, stack.temporal.client, stack.worker.taskQueue, ws.id, groupId, {
+      full: true,
+    });
+    const { counts } = await started.result();
+    expect(await fetchCheckpoint(started)).toMatchObject({ applyAhead: true });
+    expect(counts).toMatchObject({ membersFetched: 9, cardsUnchanged: 9, cardsDeactivated: 1 });
+    const cards = await db
+      .selectFrom('cards')
+      .innerJoin('recipients', 'recipients.id', 'cards.recipientId')
+      .select(['recipients.entraUserId', 'cards.status'])
+      .where('cards.groupId', '=', groupId)
+      .execute();
+    expect(cards).toHaveLength(10);
+    for (const card of cards)
+      expect(card.status).toBe(card.entraUserId === gone!.id ? 'deactivated' : 'active');
+  });
+
   it('when a first sync meets a disabled person the workspace knows, then cleanup still waits for approval before touching them', async () => {
     const ws = await createWorkspace(db, key, {
       seed: 62,
