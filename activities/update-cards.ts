@@ -36,14 +36,6 @@ const CARD_LANES = 2;
 const NO_ID = '00000000-0000-0000-0000-000000000000';
 
 /**
- * Re-renders cards and writes a version plus an outbox event only where the content (or the
- * card's active state) changed. A group run first queues, in one statement, the recipients whose
- * cards may be due (queueCardRecipients), then works through the queue in chunks, each written in
- * one transaction with the checkpoint, two at a time (writeInLanes). Chunks are read and decided
- * ahead without the workspace lock; the write checks that what each card was decided from still
- * holds (writeCards). Never calls Microsoft Graph.
- */
-/**
  * Whether every member of the group is one the run touched (staged with its recipient): so after a
  * listing that began without members and applied them all (FetchCheckpoint.applyAhead), unless it
  * started over, when members applied before were staged again as passed over, without a recipient.
@@ -53,6 +45,14 @@ function everyMemberTouched(state: RunState): boolean {
   return listing.applyAhead === true && !listing.restarts;
 }
 
+/**
+ * Re-renders cards and writes a version plus an outbox event only where the content (or the
+ * card's active state) changed. A group run first queues, in one statement, the recipients whose
+ * cards may be due (queueCardRecipients), then works through the queue in chunks, each written in
+ * one transaction with the checkpoint, two at a time (writeInLanes). Chunks are read and decided
+ * ahead without the workspace lock; the write checks that what each card was decided from still
+ * holds (writeCards). Never calls Microsoft Graph.
+ */
 export function createUpdateCardsActivity({ db }: ActivityDeps) {
   return async function updateCards(input: UpdateCardsInput): Promise<CountsResult> {
     return classifyErrors(() =>

@@ -13,14 +13,14 @@ const MAX_WAITING = 4;
 /**
  * Chunks written at once. They take the cores the listing leaves idle while it waits on Graph; the
  * listing then shares them and pages slower, but a first sync ends sooner. At 100,000 members on
- * two cores, two lanes applied 75-89% of the members ahead (first sync 30.0-30.8 s), three kept up
- * with the listing (28.7-30.3 s; applyFieldSettings then had about 0.2 s left).
+ * two cores, two lanes applied 75-89% of the members ahead (first sync 30.0-32.8 s), three kept up
+ * with the listing (27.4-30.6 s; applyFieldSettings then had 0.2-0.4 s left).
  */
 const LANES = 3;
 
 /**
  * Applies the members of a group's first listing while the listing still pages (fetchMembers), on
- * the core that would otherwise wait for Graph with it.
+ * the cores that would otherwise wait for Graph with it.
  */
 export interface ApplyAhead {
   /**
