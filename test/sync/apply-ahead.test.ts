@@ -28,19 +28,25 @@ describe("a group's first listing applies its members as it pages", () => {
   const stack = useSyncStack();
   const { db, key } = stack;
 
+  /** A workspace (photos off) whose one group of `users` is linked and not synced yet. */
+  async function groupOfAll(seed: number, users: number) {
+    const ws = await createWorkspace(db, key, {
+      seed,
+      users,
+      traits: CLEAN,
+      groups: [{ displayName: 'Everyone', users: 'all' }],
+    });
+    await saveFieldSettings(db, ws.id, NO_PHOTO);
+    const entraGroupId = ws.tenant.groups[0]!.id;
+    return { ws, entraGroupId, groupId: await linkGroup(db, ws.id, entraGroupId) };
+  }
+
   const fetchCheckpoint = async (started: StartedSync) =>
     ((await runRecord(db, started.syncRunId)).checkpoint as { fetchMembers: Record<string, unknown> })
       .fetchMembers;
 
   it('when a group without members is synced, then recipients appear while it still lists, and a re-sync lists without applying ahead', async () => {
-    const ws = await createWorkspace(db, key, {
-      seed: 61,
-      users: 2500,
-      traits: CLEAN,
-      groups: [{ displayName: 'Everyone', users: 'all' }],
-    });
-    await saveFieldSettings(db, ws.id, NO_PHOTO);
-    const groupId = await linkGroup(db, ws.id, ws.tenant.groups[0]!.id);
+    const { ws, groupId } = await groupOfAll(61, 2500);
     // Three member pages, each answered after 300 ms: the first two are applied before the last arrives.
     await ws.control.setFaults({ latencyMs: 300 });
     const started = await startGroupSync(db, stack.temporal.client, stack.worker.taskQueue, ws.id, groupId);
@@ -76,15 +82,7 @@ describe("a group's first listing applies its members as it pages", () => {
   });
 
   it('when a group without members still holds an active card of someone not listed, then the listing that applies ahead deactivates it', async () => {
-    const ws = await createWorkspace(db, key, {
-      seed: 63,
-      users: 10,
-      traits: CLEAN,
-      groups: [{ displayName: 'Ten', users: 'all' }],
-    });
-    await saveFieldSettings(db, ws.id, NO_PHOTO);
-    const entraGroupId = ws.tenant.groups[0]!.id;
-    const groupId = await linkGroup(db, ws.id, entraGroupId);
+    const { ws, entraGroupId, groupId } = await groupOfAll(63, 10);
     await syncGroup(db, stack.temporal.client, stack.worker.taskQueue, ws.id, groupId);
     // As a run leaves the group when it ends the memberships and dies before its card write.
     await db.deleteFrom('groupMemberships').where('groupId', '=', groupId).execute();
