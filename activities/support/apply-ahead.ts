@@ -1,6 +1,7 @@
 import type { Db } from '../../db/database';
 import { commitChunk } from '../../db/commit-chunk';
 import type { StagedUser } from '../../db/repositories/staged-members';
+import { photoSyncs } from '../../sync/apply-field-settings';
 import { applyUsers, type ApplyScope } from './apply-users';
 import { writeSharedThenAlone } from './chunk-lanes';
 import type { FetchedPhoto } from './photos';
@@ -14,9 +15,11 @@ const MAX_WAITING = 4;
  * Chunks written at once. They take the cores the listing leaves idle while it waits on Graph; the
  * listing then shares them and pages slower, but a first sync ends sooner. At 100,000 members on
  * two cores, two lanes applied 75-89% of the members ahead (first sync 30.0-32.8 s), three kept up
- * with the listing (27.4-30.6 s; applyFieldSettings then had 0.2-0.4 s left).
+ * with the listing (27.4-30.6 s; applyFieldSettings then had 0.2-0.4 s left). When photos sync,
+ * one: each chunk then waits on a photo request per new member (8 at a time) and holds the photos,
+ * so more lanes would add Graph load and memory rather than speed.
  */
-const LANES = 3;
+const LANES = { withoutPhotos: 3, withPhotos: 1 };
 
 /**
  * Applies the members of a group's first listing while the listing still pages (fetchMembers), on
@@ -48,6 +51,7 @@ export function startApplyAhead(opts: {
   scope: ApplyScope;
   photos: (users: StagedUser[]) => Promise<Map<string, FetchedPhoto | null>>;
 }): ApplyAhead {
+  const lanes = photoSyncs(opts.scope.settings) ? LANES.withPhotos : LANES.withoutPhotos;
   const { db, scope } = opts;
   const waiting: Array<{ users: StagedUser[]; sourceHashes: Map<string, string> }> = [];
   let stopped = false;
@@ -89,7 +93,7 @@ export function startApplyAhead(opts: {
         return;
       }
       waiting.push({ users: chosen, sourceHashes });
-      if (running.size < LANES) {
+      if (running.size < lanes) {
         const lane: Promise<void> = run().finally(() => running.delete(lane));
         running.add(lane);
       }
