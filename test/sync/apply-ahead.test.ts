@@ -81,6 +81,27 @@ describe("a group's first listing applies its members as it pages", () => {
     expect(await countRows(db, ws.id)).toEqual(rows);
   });
 
+  it('when photos sync, then the listing that applies ahead downloads them for the people it creates', async () => {
+    const ws = await createWorkspace(db, key, {
+      seed: 64,
+      users: 12,
+      traits: { ...CLEAN, photo: 1 },
+      groups: [{ displayName: 'Faces', users: 'all' }],
+    });
+    const groupId = await linkGroup(db, ws.id, ws.tenant.groups[0]!.id);
+    const started = await startGroupSync(db, stack.temporal.client, stack.worker.taskQueue, ws.id, groupId);
+    expect((await started.result()).counts).toMatchObject({ recipientsCreated: 12, cardsCreated: 12 });
+    expect(await fetchCheckpoint(started)).toMatchObject({ applyAhead: true });
+    const recipients = await db
+      .selectFrom('recipients')
+      .innerJoin('recipientPhotos', 'recipientPhotos.recipientId', 'recipients.id')
+      .select(['recipients.photoHash', 'recipientPhotos.contentHash'])
+      .where('recipients.workspaceId', '=', ws.id)
+      .execute();
+    expect(recipients).toHaveLength(12);
+    for (const r of recipients) expect(r.photoHash).toBe(r.contentHash);
+  });
+
   it('when a group without members still holds an active card of someone not listed, then the listing that applies ahead deactivates it', async () => {
     const { ws, entraGroupId, groupId } = await groupOfAll(63, 10);
     await syncGroup(db, stack.temporal.client, stack.worker.taskQueue, ws.id, groupId);
