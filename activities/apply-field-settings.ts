@@ -13,7 +13,7 @@ import type { EntraClient } from '../graph/entra-client';
 import { fieldSettingsFingerprint } from '../sync/apply-field-settings';
 import { commitChunk } from '../db/commit-chunk';
 import type { ActivityDeps } from './deps';
-import type { FetchCheckpoint } from './fetch-members';
+import { listingAppliedAhead } from './fetch-members';
 import type { CountsResult, RunScope } from './run-scope';
 import { applyScopeOf, applyUsers } from './support/apply-users';
 import { openEntraClient } from './support/entra';
@@ -127,7 +127,7 @@ export function createApplyFieldSettingsActivity(deps: ActivityDeps) {
         // stale statistics, the next run's departed-member scan took 1.4-2 s instead of 0.5-0.9 s.
         const { counts } = await readRunState(db, syncRunId);
         const appliedAhead =
-          phaseCheckpoint<FetchCheckpoint>(state, 'fetchMembers').applyAhead === true &&
+          listingAppliedAhead(state).applied &&
           (counts.membersFetched ?? 0) >= STATISTICS_AFTER_CHUNKS * APPLY_CHUNK;
         if (cp.chunks >= STATISTICS_AFTER_CHUNKS || appliedAhead)
           await refreshStatistics(db, ['recipients', 'group_memberships']);

@@ -14,6 +14,7 @@ import {
   setCheckpoint,
   setRunPhase,
   addRunCounts,
+  type RunState,
 } from '../db/repositories/sync-run-progress';
 import { refreshStatistics } from '../db/repositories/table-statistics';
 import { EntraError } from '../graph/errors';
@@ -43,7 +44,7 @@ interface PageInFlight {
   nextLink: Promise<string | null>;
 }
 
-export interface FetchCheckpoint {
+interface FetchCheckpoint {
   nextLink: string | null;
   pages: number;
   done: boolean;
@@ -54,6 +55,16 @@ export interface FetchCheckpoint {
    * (support/apply-ahead.ts); planCleanUp then knows that no one can have left.
    */
   applyAhead?: boolean;
+}
+
+/**
+ * What a run's listing recorded about applying ahead (FetchCheckpoint.applyAhead), for the phases
+ * after it: whether the group had no members when the listing began, and whether the listing
+ * started over since (members applied before were then staged again as passed over).
+ */
+export function listingAppliedAhead(state: RunState): { applied: boolean; restarted: boolean } {
+  const cp = phaseCheckpoint<FetchCheckpoint>(state, 'fetchMembers');
+  return { applied: cp.applyAhead === true, restarted: (cp.restarts ?? 0) > 0 };
 }
 
 /** How often an expired page link may restart the listing from the first page in one attempt. */

@@ -18,7 +18,7 @@ import { checkDeletionThreshold, cleanupChangesSomething, cleanupEffect } from '
 import { graphSelectFor } from '../sync/graph-source';
 import type { SyncType } from '../sync/sync-type';
 import type { ActivityDeps } from './deps';
-import type { FetchCheckpoint } from './fetch-members';
+import { listingAppliedAhead } from './fetch-members';
 import type { CountsResult, GroupRunScope } from './run-scope';
 import { openEntraClient } from './support/entra';
 import { classifyErrors, notRetryable } from './support/errors';
@@ -61,9 +61,7 @@ export function createPlanCleanUpActivity(deps: ActivityDeps) {
         const state = await readRunState(db, syncRunId);
         // A group without members when its listing began has no former members, whatever the
         // listing applied meanwhile (FetchCheckpoint.applyAhead): it is weighed as it was then.
-        const emptyBefore =
-          scope.syncType !== 'delta' &&
-          phaseCheckpoint<FetchCheckpoint>(state, 'fetchMembers').applyAhead === true;
+        const emptyBefore = scope.syncType !== 'delta' && listingAppliedAhead(state).applied;
         let cp = {
           after: '',
           done: scope.syncType === 'delta' || emptyBefore,

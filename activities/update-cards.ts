@@ -10,7 +10,7 @@ import {
 } from '../db/repositories/sync-run-progress';
 import { commitChunk } from '../db/commit-chunk';
 import type { ActivityDeps } from './deps';
-import type { FetchCheckpoint } from './fetch-members';
+import { listingAppliedAhead } from './fetch-members';
 import type { CountsResult, RunScope } from './run-scope';
 import { classifyErrors } from './support/errors';
 import { withHeartbeat } from './support/heartbeat';
@@ -41,8 +41,8 @@ const NO_ID = '00000000-0000-0000-0000-000000000000';
  * started over, when members applied before were staged again as passed over, without a recipient.
  */
 function everyMemberTouched(state: RunState): boolean {
-  const listing = phaseCheckpoint<FetchCheckpoint>(state, 'fetchMembers');
-  return listing.applyAhead === true && !listing.restarts;
+  const listing = listingAppliedAhead(state);
+  return listing.applied && !listing.restarted;
 }
 
 /**
