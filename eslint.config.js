@@ -42,6 +42,8 @@ export default tseslint.config(
             {
               group: [
                 '../activities/*',
+                '../engine/*',
+                '../domain/*',
                 '../db/*',
                 '../graph/*',
                 '../api/*',

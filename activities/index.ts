@@ -1,18 +1,18 @@
 import { activityInfo } from '@temporalio/activity';
-import type { ActivityDeps } from './deps';
-import { createApplyFieldSettingsActivity } from './apply-field-settings';
-import { createBeginSyncRunActivity } from './begin-sync-run';
-import { createChooseSyncTypeActivity } from './choose-sync-type';
-import { createCleanUpUsersActivity } from './clean-up-users';
-import { createFetchDeltaChangesActivity } from './fetch-delta-changes';
-import { createFetchMembersActivity } from './fetch-members';
-import { createFetchRecipientUserActivity } from './fetch-recipient-user';
-import { createFetchUsersByIdsActivity } from './fetch-users-by-ids';
-import { createFinishSyncRunActivity } from './finish-sync-run';
-import { createPlanCleanUpActivity } from './plan-clean-up';
-import { createSetSyncRunStatusActivity } from './set-sync-run-status';
-import { createUpdateCardsActivity } from './update-cards';
-import { createWorkspaceActivities } from './workspace';
+import type { ActivityDeps } from '../engine/deps';
+import { createApplyFieldSettingsActivity } from './group-sync/apply-field-settings';
+import { createBeginSyncRunActivity } from './run/begin-sync-run';
+import { createChooseSyncTypeActivity } from './group-sync/choose-sync-type';
+import { createCleanUpUsersActivity } from './group-sync/clean-up-users';
+import { createFetchDeltaChangesActivity } from './group-sync/fetch-delta-changes';
+import { createFetchMembersActivity } from './group-sync/fetch-members';
+import { createFetchRecipientUserActivity } from './recipient-sync/fetch-recipient-user';
+import { createFetchUsersByIdsActivity } from './import-users/fetch-users-by-ids';
+import { createFinishSyncRunActivity } from './run/finish-sync-run';
+import { createPlanCleanUpActivity } from './group-sync/plan-clean-up';
+import { createSetSyncRunStatusActivity } from './run/set-sync-run-status';
+import { createUpdateCardsActivity } from './group-sync/update-cards';
+import { createWorkspaceActivities } from './workspace-sync';
 
 /** Every activity the worker registers, built from explicit dependencies. */
 export function createActivities(deps: ActivityDeps) {

@@ -10,8 +10,8 @@ import {
   insertSyncRun,
   setTemporalRunId,
 } from '../db/repositories/sync-run-queries';
-import type { SyncRunKind } from '../db/schema';
-import { GroupIdKey, SyncKindKey, SyncTriggerKey, WorkspaceIdKey } from '../workflows/contracts';
+import type { SyncRunKind } from '../contracts/sync-runs';
+import { GroupIdKey, SyncKindKey, SyncTriggerKey, WorkspaceIdKey } from '../contracts/search-attributes';
 import type { ApiContext } from './context';
 import { HttpProblem } from './http/problem';
 import { reply, type Reply } from './http/route';

@@ -5,13 +5,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createDatabase, type Db } from '../db/database';
-import { startEmbeddedPostgres } from '../db/embedded-postgres';
+import { startEmbeddedPostgres } from '../dev/embedded-postgres';
 import { migrateToLatest } from '../db/migrate';
 import { startEmulator } from '../emulator/server';
-import { PROJECT_DIR } from '../scripts/local-services';
-import { stopChild } from '../scripts/stop-child';
-import { findTemporalCli } from '../temporal/cli';
-import { startTemporalDevServer } from '../temporal/dev-server';
+import { PROJECT_DIR } from '../dev/local-services';
+import { stopChild } from '../dev/stop-child';
+import { findTemporalCli } from '../dev/temporal-cli';
+import { startTemporalDevServer } from '../dev/temporal-dev-server';
 import { WORKER_ENV, WORKER_NODE_FLAGS } from '../worker/node-flags';
 import { sql } from 'kysely';
 

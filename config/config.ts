@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { DEFAULT_TASK_QUEUE } from '../workflows/contracts';
+import { DEFAULT_TASK_QUEUE } from '../contracts/workflows';
 
 export interface Config {
   production: boolean;

@@ -1,4 +1,14 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type {
+  SyncCounts,
+  SyncRunError,
+  SyncRunKind,
+  SyncRunStatus,
+  SyncTrigger,
+} from '../contracts/sync-runs';
+import type { CardEventType, CardStatus, CardTemplate } from '../domain/card';
+import type { RecipientProfileColumns, RecipientStatus } from '../domain/recipient';
+import type { SyncOptions } from '../domain/sync-options';
 
 /** Columns are snake_case in Postgres; the CamelCasePlugin maps them to these camelCase names. */
 export interface Database {
@@ -61,27 +71,6 @@ export interface FieldSettingsTable {
   overwrite: boolean;
 }
 
-export type DisabledUsersOption = 'keep' | 'deactivate' | 'delete';
-export type RemovedUsersOption = 'keep' | 'remove_from_group' | 'deactivate' | 'delete';
-export type DeletedUsersOption = 'deactivate' | 'delete';
-
-export interface SyncOptions {
-  includeNestedGroups: boolean;
-  disabledUsers: DisabledUsersOption;
-  removedUsers: RemovedUsersOption;
-  deletedUsers: DeletedUsersOption;
-  createCardsForNewMembers: boolean;
-  includeGuests: boolean;
-  deletionThreshold: { maxCount: number | null; maxPercent: number | null };
-}
-
-export interface CardTemplate {
-  /** Recipient fields the card shows, in order. */
-  fields: string[];
-  /** Static company fields shown on every card of the group (website, logoUrl, companyName...). */
-  company: Record<string, string>;
-}
-
 export interface GroupsTable {
   id: Generated<string>;
   workspaceId: ColumnType<string, string, never>;
@@ -99,28 +88,6 @@ export interface GroupsTable {
   lastSyncedAt: Date | null;
   createdAt: CreatedAt;
   updatedAt: Timestamp;
-}
-
-export type RecipientStatus = 'active' | 'deactivated' | 'deleted';
-
-/** Recipient profile fields, as stored; names double as Field Settings `field` values. */
-export interface RecipientProfileColumns {
-  email: string;
-  firstName: string | null;
-  lastName: string | null;
-  displayName: string | null;
-  jobTitle: string | null;
-  department: string | null;
-  companyName: string | null;
-  officeLocation: string | null;
-  mobilePhone: string | null;
-  businessPhone: string | null;
-  employeeId: string | null;
-  streetAddress: string | null;
-  city: string | null;
-  state: string | null;
-  postalCode: string | null;
-  country: string | null;
 }
 
 export interface RecipientsTable extends RecipientProfileColumns {
@@ -163,8 +130,6 @@ export interface GroupSkippedMembersTable {
   createdAt: CreatedAt;
 }
 
-export type CardStatus = 'active' | 'deactivated';
-
 export interface CardsTable {
   id: Generated<string>;
   workspaceId: ColumnType<string, string, never>;
@@ -190,8 +155,6 @@ export interface CardVersionsTable {
   createdAt: CreatedAt;
 }
 
-export type CardEventType = 'card.created' | 'card.updated' | 'card.deactivated';
-
 export interface CardEventsTable {
   id: Generated<string>;
   workspaceId: string;
@@ -202,30 +165,6 @@ export interface CardEventsTable {
   syncRunId: string | null;
   createdAt: CreatedAt;
   deliveredAt: Date | null;
-}
-
-export type SyncRunKind = 'group' | 'recipient' | 'workspace' | 'import';
-export type SyncRunStatus = 'running' | 'waiting_approval' | 'completed' | 'failed' | 'canceled';
-export type SyncTrigger = 'api' | 'schedule' | 'workspace';
-
-export interface SyncCounts {
-  membersFetched: number;
-  recipientsCreated: number;
-  recipientsUpdated: number;
-  recipientsUnchanged: number;
-  recipientsDeactivated: number;
-  recipientsDeleted: number;
-  recipientsReactivated: number;
-  cardsCreated: number;
-  cardsUpdated: number;
-  cardsUnchanged: number;
-  cardsDeactivated: number;
-  skipped: number;
-}
-
-export interface SyncRunError {
-  code: string;
-  message: string;
 }
 
 export interface SyncRunsTable {

@@ -1,15 +1,12 @@
 import type { ScheduleOptionsAction } from '@temporalio/client';
 import type { SearchAttributePair } from '@temporalio/common';
+import { GroupIdKey, SyncKindKey, SyncTriggerKey, WorkspaceIdKey } from '../contracts/search-attributes';
 import {
-  GroupIdKey,
   groupSyncWorkflowId,
-  SyncKindKey,
-  SyncTriggerKey,
-  WorkspaceIdKey,
   workspaceSyncWorkflowId,
   type GroupSyncInput,
   type WorkspaceSyncInput,
-} from '../workflows/contracts';
+} from '../contracts/workflows';
 
 /** What a schedule syncs: one group, or every linked group of the workspace. */
 export type ScheduleTarget =

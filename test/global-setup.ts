@@ -4,11 +4,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 import { createDatabase } from '../db/database';
-import { startEmbeddedPostgres } from '../db/embedded-postgres';
+import { startEmbeddedPostgres } from '../dev/embedded-postgres';
 import { migrateToLatest } from '../db/migrate';
 import { startEmulator } from '../emulator/server';
-import { findTemporalCli } from '../temporal/cli';
-import { startTemporalDevServer } from '../temporal/dev-server';
+import { findTemporalCli } from '../dev/temporal-cli';
+import { startTemporalDevServer } from '../dev/temporal-dev-server';
 import { writeWorkflowBundle } from '../worker/bundle-workflows';
 
 declare module 'vitest' {

@@ -1,4 +1,4 @@
-import type { ActivityMetrics } from '../activities/deps';
+import type { ActivityMetrics } from '../engine/deps';
 import type { Db } from '../db/database';
 import { addWorkerCounters, WORKER_COUNTERS, type CounterDelta } from '../db/repositories/worker-counters';
 

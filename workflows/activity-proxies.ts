@@ -1,6 +1,6 @@
 import { ActivityCancellationType, proxyActivities } from '@temporalio/workflow';
 import type { SyncActivities } from '../activities';
-import { NON_RETRYABLE_FAILURES } from './contracts';
+import { NON_RETRYABLE_FAILURES } from '../contracts/failures';
 
 const nonRetryableErrorTypes = [...NON_RETRYABLE_FAILURES];
 

@@ -4,7 +4,7 @@ import {
   ChildWorkflowFailure,
   TimeoutFailure,
 } from '@temporalio/workflow';
-import type { SyncRunError } from '../db/schema';
+import type { SyncRunError } from '../contracts/sync-runs';
 
 /**
  * What the run record says when a sync fails: the code and what-to-do message the activity gave

@@ -1,6 +1,7 @@
 import { condition, setHandler } from '@temporalio/workflow';
 import { bookkeeping, chunked } from './activity-proxies';
-import { approveSignal, type GroupSyncInput } from './contracts';
+import { approveSignal } from '../contracts/progress';
+import { type GroupSyncInput } from '../contracts/workflows';
 import { runSync, type SyncResult } from './sync-run';
 
 /**

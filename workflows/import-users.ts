@@ -1,5 +1,5 @@
 import { chunked } from './activity-proxies';
-import type { ImportUsersInput } from './contracts';
+import type { ImportUsersInput } from '../contracts/workflows';
 import { runSync, type SyncResult } from './sync-run';
 
 /**

@@ -1,5 +1,5 @@
 import { chunked, single } from './activity-proxies';
-import type { RecipientSyncInput } from './contracts';
+import type { RecipientSyncInput } from '../contracts/workflows';
 import { runSync, type SyncResult } from './sync-run';
 
 /**

@@ -9,17 +9,11 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import type { SyncCounts, SyncRunError, SyncRunKind, SyncRunStatus } from '../db/schema';
+import type { Phase, SyncCounts, SyncRunError, SyncRunKind, SyncRunStatus } from '../contracts/sync-runs';
 import { bookkeeping } from './activity-proxies';
-import {
-  GroupIdKey,
-  progressQuery,
-  SyncKindKey,
-  SyncTriggerKey,
-  WorkspaceIdKey,
-  type SyncProgress,
-  type SyncRunRef,
-} from './contracts';
+import { GroupIdKey, SyncKindKey, SyncTriggerKey, WorkspaceIdKey } from '../contracts/search-attributes';
+import { progressQuery, type SyncProgress } from '../contracts/progress';
+import { type SyncRunRef } from '../contracts/workflows';
 import { describeFailure } from './failures';
 
 export interface SyncResult {
@@ -43,7 +37,7 @@ export interface RunMeta {
 export interface RunTracker {
   syncRunId: string;
   progress: SyncProgress;
-  phase(name: string): void;
+  phase(name: Phase): void;
   counts(counts: Partial<SyncCounts>): void;
   memo(values: Record<string, unknown>): void;
 }

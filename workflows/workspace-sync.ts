@@ -12,17 +12,15 @@ import {
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { ChildOutcome, WorkspaceActivities, WorkspaceRunSummary } from '../activities/workspace/index';
-import {
-  GroupIdKey,
-  groupSyncWorkflowId,
-  progressQuery,
-  SyncKindKey,
-  SyncTriggerKey,
-  WorkspaceIdKey,
-  type GroupSyncInput,
-  type WorkspaceSyncInput,
-} from './contracts';
+import type {
+  ChildOutcome,
+  WorkspaceActivities,
+  WorkspaceRunSummary,
+} from '../activities/workspace-sync/index';
+import { GroupIdKey, SyncKindKey, SyncTriggerKey, WorkspaceIdKey } from '../contracts/search-attributes';
+import { groupSyncWorkflowId, type GroupSyncInput, type WorkspaceSyncInput } from '../contracts/workflows';
+import { progressQuery } from '../contracts/progress';
+import type { Phase } from '../contracts/sync-runs';
 
 /** Short database work: retried with backoff until the database answers. */
 const { beginWorkspaceRun, listLinkedGroupIds, finishWorkspaceRun } = proxyActivities<WorkspaceActivities>({
@@ -52,7 +50,7 @@ export async function workspaceSyncWorkflow(input: WorkspaceSyncInput): Promise<
   const childTrigger = input.trigger === 'schedule' ? 'schedule' : 'workspace';
   const children: ChildOutcome[] = [];
   let total = 0;
-  let phase = 'starting';
+  let phase: Phase = 'starting';
   setHandler(progressQuery, () => ({
     syncRunId,
     status: 'running',

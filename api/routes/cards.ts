@@ -5,7 +5,7 @@ import {
   listRecipientCards,
 } from '../../db/repositories/cards-queries';
 import { getRecipient } from '../../db/repositories/recipients';
-import { renderVCard, type VCardContent } from '../../cards/vcard';
+import { renderVCard, type VCardContent } from '../../domain/vcard';
 import type { ApiContext } from '../context';
 import { decodeCursor, toPage } from '../http/pagination';
 import { notFound } from '../http/problem';

@@ -7,8 +7,9 @@ import {
   updateGroup,
 } from '../../db/repositories/groups';
 import { findActiveRunForGroup } from '../../db/repositories/sync-run-queries';
-import { DEFAULT_CARD_TEMPLATE, DEFAULT_SYNC_OPTIONS } from '../../sync/fields';
-import { groupSyncWorkflowId, type GroupSyncInput } from '../../workflows/contracts';
+import { DEFAULT_CARD_TEMPLATE } from '../../domain/card';
+import { DEFAULT_SYNC_OPTIONS } from '../../domain/sync-options';
+import { groupSyncWorkflowId, type GroupSyncInput } from '../../contracts/workflows';
 import type { ApiContext } from '../context';
 import { callEntra, prop, requireConnection } from '../entra';
 import { decodeCursor, toPage } from '../http/pagination';

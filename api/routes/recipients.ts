@@ -11,7 +11,7 @@ import {
   recipientSyncWorkflowId,
   type ImportUsersInput,
   type RecipientSyncInput,
-} from '../../workflows/contracts';
+} from '../../contracts/workflows';
 import type { ApiContext } from '../context';
 import { decodeCursor, toPage } from '../http/pagination';
 import { HttpProblem, notFound } from '../http/problem';

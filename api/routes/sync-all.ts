@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { workspaceSyncWorkflowId, type WorkspaceSyncInput } from '../../workflows/contracts';
+import { workspaceSyncWorkflowId, type WorkspaceSyncInput } from '../../contracts/workflows';
 import type { ApiContext } from '../context';
 import { defineRoute, type AnyRoute } from '../http/route';
 import { Problem, SyncStarted } from '../schemas/common';

@@ -6,7 +6,7 @@ import {
   listSyncRuns,
   markRunCanceled,
 } from '../../db/repositories/sync-run-queries';
-import { approveSignal } from '../../workflows/contracts';
+import { approveSignal } from '../../contracts/progress';
 import type { ApiContext } from '../context';
 import { decodeCursor, toPage } from '../http/pagination';
 import { HttpProblem, notFound } from '../http/problem';

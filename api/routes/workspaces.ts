@@ -6,7 +6,7 @@ import {
   revokeApiKey,
   type ApiKeyRow,
 } from '../../db/repositories/api-keys';
-import { DEFAULT_FIELD_SETTINGS } from '../../sync/fields';
+import { DEFAULT_FIELD_SETTINGS } from '../../domain/fields';
 import type { ApiContext } from '../context';
 import { generateApiKey } from '../http/api-keys';
 import { HttpProblem, notFound } from '../http/problem';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { GRAPH_SOURCE_PATTERN, isKnownField } from '../../sync/fields';
+import { GRAPH_SOURCE_PATTERN, isKnownField } from '../../domain/fields';
 
 export const FieldSetting = z
   .strictObject({

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import type { CardTemplate, SyncOptions } from '../../db/schema';
+import type { CardTemplate } from '../../domain/card';
+import type { SyncOptions } from '../../domain/sync-options';
 import type { GroupWithCounts } from '../../db/repositories/groups';
-import { isKnownField } from '../../sync/fields';
+import { isKnownField } from '../../domain/fields';
 import { pageQueryShape, pageSchema } from '../http/pagination';
 import { GUID_PATTERN, iso, timestamp, uuid } from './common';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { RecipientProfileColumns } from '../../db/schema';
+import type { RecipientProfileColumns } from '../../domain/recipient';
 import type { RecipientWithGroups } from '../../db/repositories/recipients';
-import { isKnownField } from '../../sync/fields';
+import { isKnownField } from '../../domain/fields';
 import { pageQueryShape, pageSchema } from '../http/pagination';
 import { GUID_PATTERN, iso, timestamp, uuid } from './common';
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { RecipientChangesTable, SyncCounts, SyncRunRow } from '../../db/schema';
+import type { RecipientChangesTable, SyncRunRow } from '../../db/schema';
+import type { SyncCounts } from '../../contracts/sync-runs';
 import type { Selectable } from 'kysely';
 import { pageQueryShape, pageSchema } from '../http/pagination';
 import { iso, timestamp, uuid } from './common';

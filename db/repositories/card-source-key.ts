@@ -7,7 +7,7 @@ const RENDER_INPUTS_VERSION = 'card-v1';
 export const TEMPLATE_KEY: RawBuilder<string> = sql<string>`md5(card_template::text)`;
 
 /**
- * SQL for the key of everything a card's content is rendered from (sync/render-card.ts), over the
+ * SQL for the key of everything a card's content is rendered from (domain/render-card.ts), over the
  * aliases `r` (recipients), `g` (groups, with `template_key`) and `ph` (recipient_photos, left
  * joined): the recipient's `render_key` (a stored hash of the fields a card can show, kept by
  * Postgres), the template's key and the photo reference. Written to `cards.source_key` with each

@@ -1,8 +1,11 @@
 import { sql, type Transaction } from 'kysely';
 import type { Db } from '../database';
-import type { CardStatus, CardTemplate, Database, RecipientStatus, SyncOptions } from '../schema';
-import { PROFILE_COLUMNS, profileValuesOf } from '../../sync/apply-field-settings';
-import type { CardTarget, CardWrite } from '../../sync/plan-card-write';
+import type { CardStatus, CardTemplate } from '../../domain/card';
+import type { Database } from '../schema';
+import type { RecipientStatus } from '../../domain/recipient';
+import type { SyncOptions } from '../../domain/sync-options';
+import { PROFILE_COLUMNS, profileValuesOf } from '../../domain/recipient';
+import type { CardTarget, CardWrite } from '../../domain/plan-card-write';
 import { CARD_SOURCE_KEY, TEMPLATE_KEY } from './card-source-key';
 
 type Conn = Db | Transaction<Database>;

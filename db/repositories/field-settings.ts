@@ -1,5 +1,5 @@
 import type { Db } from '../database';
-import { STANDARD_FIELDS, type FieldSetting } from '../../sync/fields';
+import { STANDARD_FIELDS, type FieldSetting } from '../../domain/fields';
 
 /** The workspace's Field Settings in the catalogue's order (standard fields first, then custom). */
 export async function listFieldSettings(db: Db, workspaceId: string): Promise<FieldSetting[]> {

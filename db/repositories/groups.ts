@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import type { Db } from '../database';
-import type { CardTemplate, GroupRow, SyncOptions } from '../schema';
+import type { CardTemplate } from '../../domain/card';
+import type { GroupRow } from '../schema';
+import type { SyncOptions } from '../../domain/sync-options';
 import { lockWorkspaceForSync } from './recipient-writes';
 
 export type GroupWithCounts = GroupRow & { memberCount: number };

@@ -1,8 +1,9 @@
 import { sql, type RawBuilder, type Transaction } from 'kysely';
 import { isUniqueViolation } from '../active-run-constraints';
 import type { Db } from '../database';
-import type { Database, RecipientStatus } from '../schema';
-import { PROFILE_COLUMNS, profileValuesOf, type ProfileValues } from '../../sync/apply-field-settings';
+import type { Database } from '../schema';
+import type { RecipientStatus } from '../../domain/recipient';
+import { PROFILE_COLUMNS, profileValuesOf, type ProfileValues } from '../../domain/recipient';
 
 type Conn = Db | Transaction<Database>;
 
@@ -108,7 +109,7 @@ function fromRow(row: Record<string, unknown>): SyncRecipient {
  * Serialises sync writes per workspace for the transaction: recipients, emails and card versions
  * are shared between groups whose syncs may run at the same time. Chunks of applyFieldSettings
  * and updateCards take it `shared`, so two of them run at once (their writes check what they
- * read; see activities/support/chunk-lanes.ts); everything else takes it exclusively.
+ * read; see engine/chunk-lanes.ts); everything else takes it exclusively.
  */
 export async function lockWorkspaceForSync(
   trx: Transaction<Database>,

@@ -1,6 +1,7 @@
 import { sql, type Transaction } from 'kysely';
 import type { Db } from '../database';
-import type { Database, RecipientProfileColumns, RecipientRow, RecipientStatus } from '../schema';
+import type { Database, RecipientRow } from '../schema';
+import type { RecipientProfileColumns, RecipientStatus } from '../../domain/recipient';
 
 export type RecipientWithGroups = RecipientRow & { groupIds: string[] };
 

@@ -20,7 +20,7 @@ export const PASSED_OVER = 'passed_over';
 
 /**
  * Outcomes with which applyFieldSettings made (or kept) the member a member of the group, in the
- * same transaction (activities/support/apply-users.ts); cleanup overwrites the outcome of anyone
+ * same transaction (engine/apply-users.ts); cleanup overwrites the outcome of anyone
  * it takes out later.
  */
 export const MEMBER_OUTCOMES = [

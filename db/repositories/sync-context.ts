@@ -1,8 +1,11 @@
 import { sql, type Transaction } from 'kysely';
 import type { Db } from '../database';
-import type { Database, GroupRow, RecipientStatus, SyncOptions } from '../schema';
-import { effectiveFieldSettings } from '../../sync/apply-field-settings';
-import { DEFAULT_SYNC_OPTIONS, type FieldSetting } from '../../sync/fields';
+import type { Database, GroupRow } from '../schema';
+import type { RecipientStatus } from '../../domain/recipient';
+import type { SyncOptions } from '../../domain/sync-options';
+import { effectiveFieldSettings } from '../../domain/field-settings';
+import { DEFAULT_SYNC_OPTIONS } from '../../domain/sync-options';
+import { type FieldSetting } from '../../domain/fields';
 
 type Conn = Db | Transaction<Database>;
 

@@ -1,6 +1,13 @@
 import { sql, type Transaction } from 'kysely';
 import type { Db } from '../database';
-import type { Database, SyncCounts, SyncRunError, SyncRunKind, SyncRunStatus, SyncTrigger } from '../schema';
+import type { Database } from '../schema';
+import type {
+  SyncCounts,
+  SyncRunError,
+  SyncRunKind,
+  SyncRunStatus,
+  SyncTrigger,
+} from '../../contracts/sync-runs';
 
 /** Run-record writes of the sync workflows; every one is safe to repeat. */
 type Conn = Db | Transaction<Database>;

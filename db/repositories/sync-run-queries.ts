@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../database';
-import type { NewSyncRun, SyncRunKind, SyncRunRow, SyncRunStatus, SyncTrigger } from '../schema';
+import type { NewSyncRun, SyncRunRow } from '../schema';
+import type { SyncRunKind, SyncRunStatus, SyncTrigger } from '../../contracts/sync-runs';
 
 /** A run row plus its sort key as Postgres text, so keyset paging keeps microsecond precision. */
 export type SyncRunListRow = SyncRunRow & { startedAtKey: string };

@@ -1,6 +1,6 @@
 import type { Db } from '../database';
 import type { WorkspaceRow } from '../schema';
-import type { FieldSetting } from '../../sync/fields';
+import type { FieldSetting } from '../../domain/fields';
 
 /**
  * Creates a workspace with its first API key (hash only) and the given field settings, all or

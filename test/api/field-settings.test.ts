@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_FIELD_SETTINGS } from '../../sync/fields';
+import { DEFAULT_FIELD_SETTINGS } from '../../domain/fields';
 import { as, startApiTest, type ApiTestContext } from './support';
 
 describe('field settings', () => {

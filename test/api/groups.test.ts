@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_CARD_TEMPLATE, DEFAULT_SYNC_OPTIONS } from '../../sync/fields';
+import { DEFAULT_CARD_TEMPLATE } from '../../domain/card';
+import { DEFAULT_SYNC_OPTIONS } from '../../domain/sync-options';
 import { as, expectProblem, insertCard, startApiTest, type ApiTestContext } from './support';
 
 describe('groups', () => {

@@ -1,6 +1,6 @@
 import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
-import { escapeText, foldLine, renderVCard } from '../../cards/vcard';
+import { escapeText, foldLine, renderVCard } from '../../domain/vcard';
 
 const card = (recipient: Record<string, string>, extra: object = {}) =>
   renderVCard({

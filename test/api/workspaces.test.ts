@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_FIELD_SETTINGS } from '../../sync/fields';
+import { DEFAULT_FIELD_SETTINGS } from '../../domain/fields';
 import { ADMIN_TOKEN, as, expectProblem, startApiTest, type ApiTestContext } from './support';
 
 describe('workspaces and API keys', () => {

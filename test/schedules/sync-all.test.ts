@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SyncCounts, SyncRunRow } from '../../db/schema';
+import type { SyncCounts } from '../../contracts/sync-runs';
+import type { SyncRunRow } from '../../db/schema';
 import { createEmulatorControl } from '../../emulator/control-client';
-import { groupSyncWorkflowId } from '../../workflows/contracts';
+import { groupSyncWorkflowId } from '../../contracts/workflows';
 import { inject } from 'vitest';
 import {
   as,

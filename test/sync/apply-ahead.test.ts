@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CLEAN, useSyncStack } from './helpers/sync-stack';
-import { DEFAULT_FIELD_SETTINGS } from '../../sync/fields';
-import { approveSignal } from '../../workflows/contracts';
+import { DEFAULT_FIELD_SETTINGS } from '../../domain/fields';
+import { approveSignal } from '../../contracts/progress';
 import { countRows, recipientByEntraId } from './helpers/snapshot';
 import {
   createWorkspace,

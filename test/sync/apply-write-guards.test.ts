@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyUsers, type ApplyScope } from '../../activities/support/apply-users';
+import { applyUsers, type ApplyScope } from '../../engine/apply-users';
 import type { Db } from '../../db/database';
 import {
   isWriteConflict,

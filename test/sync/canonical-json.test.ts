@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { canonicalJson, sha256Hex } from '../../sync/canonical-json';
+import { canonicalJson, sha256Hex } from '../../domain/canonical-json';
 
 /** The first implementation: sorted copies handed to JSON.stringify. Stored hashes were made with it. */
 function reference(value: unknown): string {

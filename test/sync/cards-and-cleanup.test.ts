@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { PROFILE_COLUMNS, type ProfileValues } from '../../sync/apply-field-settings';
+import { PROFILE_COLUMNS, type ProfileValues } from '../../domain/recipient';
 import {
   checkDeletionThreshold,
   cleanupChangesSomething,
   cleanupEffect,
   mergedCleanupOptions,
-} from '../../sync/cleanup-policy';
-import { DEFAULT_SYNC_OPTIONS } from '../../sync/fields';
-import { planCardWrite, type CardTarget } from '../../sync/plan-card-write';
-import { renderCard } from '../../sync/render-card';
+} from '../../domain/cleanup-policy';
+import { DEFAULT_SYNC_OPTIONS } from '../../domain/sync-options';
+import { planCardWrite, type CardTarget } from '../../domain/plan-card-write';
+import { renderCard } from '../../domain/render-card';
 
 const values = (v: Partial<ProfileValues>) => ({
   ...(Object.fromEntries(PROFILE_COLUMNS.map((c) => [c, null])) as ProfileValues),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { writeInLanes, type OrderedChunk } from '../../activities/support/chunk-lanes';
+import { writeInLanes, type OrderedChunk } from '../../engine/chunk-lanes';
 
 /** Chunks of keys 1..n, `size` at a time, as a keyset read over them would return them. */
 function reader(n: number, size: number) {

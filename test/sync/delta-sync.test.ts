@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { CLEAN, useSyncStack } from './helpers/sync-stack';
 import { encryptSecret } from '../../config/secret-box';
-import type { SyncOptions } from '../../db/schema';
-import { DEFAULT_FIELD_SETTINGS } from '../../sync/fields';
+import type { SyncOptions } from '../../domain/sync-options';
+import { DEFAULT_FIELD_SETTINGS } from '../../domain/fields';
 import type { Counters, EmulatedTenant } from '../../emulator/control-client';
 import { recipientByEntraId, workspaceState } from './helpers/snapshot';
 import {

@@ -3,12 +3,11 @@ import {
   decidePhoto,
   effectiveFieldSettings,
   planRecipientFields,
-  PROFILE_COLUMNS,
   type CurrentFields,
-  type ProfileValues,
-} from '../../sync/apply-field-settings';
-import { DEFAULT_FIELD_SETTINGS, type FieldSetting } from '../../sync/fields';
-import { graphSelectFor, readGraphSource } from '../../sync/graph-source';
+} from '../../domain/field-settings';
+import { PROFILE_COLUMNS, type ProfileValues } from '../../domain/recipient';
+import { DEFAULT_FIELD_SETTINGS, type FieldSetting } from '../../domain/fields';
+import { graphSelectFor, readGraphSource } from '../../domain/graph-source';
 
 const user = {
   id: 'u1',

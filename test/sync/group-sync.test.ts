@@ -10,8 +10,9 @@ import {
   syncGroup,
 } from './helpers/sync-fixture';
 import { encryptSecret } from '../../config/secret-box';
-import { DEFAULT_FIELD_SETTINGS } from '../../sync/fields';
-import { groupSyncWorkflowId, progressQuery } from '../../workflows/contracts';
+import { DEFAULT_FIELD_SETTINGS } from '../../domain/fields';
+import { groupSyncWorkflowId } from '../../contracts/workflows';
+import { progressQuery } from '../../contracts/progress';
 
 describe('group sync', () => {
   const stack = useSyncStack();

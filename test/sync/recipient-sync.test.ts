@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { CLEAN, useSyncStack } from './helpers/sync-stack';
 import { cardOf, changesOfRun, recipientByEntraId } from './helpers/snapshot';
 import { createWorkspace, linkGroup, runRecord, startRecipientSync, syncGroup } from './helpers/sync-fixture';
-import type { RecipientSyncMode } from '../../workflows/contracts';
-import type { SyncOptions } from '../../db/schema';
+import type { RecipientSyncMode } from '../../contracts/workflows';
+import type { SyncOptions } from '../../domain/sync-options';
 
 const PNG_1 = Buffer.from(
   '89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c4944415478da63f8cfc000000301010018dd8db00000000049454e44ae426082',

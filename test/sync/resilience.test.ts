@@ -1,7 +1,7 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { useSyncStack } from './helpers/sync-stack';
-import { DEFAULT_FIELD_SETTINGS } from '../../sync/fields';
+import { DEFAULT_FIELD_SETTINGS } from '../../domain/fields';
 import { countRows } from './helpers/snapshot';
 import {
   createWorkspace,

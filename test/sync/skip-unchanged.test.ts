@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { CLEAN, useSyncStack } from './helpers/sync-stack';
 import { changesOfRun, countRows } from './helpers/snapshot';
 import { createWorkspace, linkGroup, saveFieldSettings, syncGroup } from './helpers/sync-fixture';
-import { DEFAULT_CARD_TEMPLATE, DEFAULT_FIELD_SETTINGS } from '../../sync/fields';
+import { DEFAULT_CARD_TEMPLATE } from '../../domain/card';
+import { DEFAULT_FIELD_SETTINGS } from '../../domain/fields';
 
 describe('full re-syncs skip what did not change', () => {
   const stack = useSyncStack();

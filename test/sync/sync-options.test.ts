@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CLEAN, useSyncStack } from './helpers/sync-stack';
-import type { SyncOptions } from '../../db/schema';
+import type { SyncOptions } from '../../domain/sync-options';
 import { cardOf, changesOfRun, recipientByEntraId } from './helpers/snapshot';
 import { createWorkspace, linkGroup, setGroupOptions, syncGroup } from './helpers/sync-fixture';
 

@@ -1,7 +1,7 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { CLEAN, useSyncStack } from './helpers/sync-stack';
-import { approveSignal } from '../../workflows/contracts';
+import { approveSignal } from '../../contracts/progress';
 import { countRows } from './helpers/snapshot';
 import {
   createWorkspace,

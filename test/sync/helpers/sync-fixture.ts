@@ -4,23 +4,25 @@ import { inject } from 'vitest';
 import { createActivities, type SyncActivities } from '../../../activities';
 import { encryptSecret } from '../../../config/secret-box';
 import type { Db } from '../../../db/database';
-import type { CardTemplate, SyncOptions } from '../../../db/schema';
+import type { CardTemplate } from '../../../domain/card';
+import type { SyncOptions } from '../../../domain/sync-options';
 import {
   createEmulatorControl,
   type CreateTenantInput,
   type EmulatedTenant,
 } from '../../../emulator/control-client';
 import { createEntraClient } from '../../../graph/entra-client';
-import { DEFAULT_CARD_TEMPLATE, DEFAULT_SYNC_OPTIONS, type FieldSetting } from '../../../sync/fields';
+import { DEFAULT_CARD_TEMPLATE } from '../../../domain/card';
+import { DEFAULT_SYNC_OPTIONS } from '../../../domain/sync-options';
+import { type FieldSetting } from '../../../domain/fields';
 import type { SyncResult } from '../../../workflows/sync-run';
 import {
   groupSyncWorkflowId,
   importWorkflowId,
-  progressQuery,
   recipientSyncWorkflowId,
   type RecipientSyncMode,
-  type SyncProgress,
-} from '../../../workflows/contracts';
+} from '../../../contracts/workflows';
+import { progressQuery, type SyncProgress } from '../../../contracts/progress';
 
 /** Options that never hold a run for approval, so tests about other things are not held. */
 export const NO_THRESHOLD: SyncOptions['deletionThreshold'] = { maxCount: null, maxPercent: null };

@@ -1,0 +1,85 @@
+import { log } from '@temporalio/activity';
+import { stageUsers } from '../../db/repositories/staged-members';
+import { insertChanges } from '../../db/repositories/recipient-writes';
+import { loadSyncFieldSettings } from '../../db/repositories/sync-context';
+import {
+  addRunCounts,
+  phaseCheckpoint,
+  readRunState,
+  setCheckpoint,
+  setRunPhase,
+} from '../../db/repositories/sync-run-progress';
+import type { GraphUser } from '../../graph/entra-client';
+import { graphSelectFor } from '../../domain/graph-source';
+import type { ActivityDeps } from '../../engine/deps';
+import type { CountsResult, RunScope } from '../../contracts/activity-scope';
+import { openEntraClient } from '../../engine/open-entra-client';
+import { classifyErrors, notRetryable } from '../../engine/errors';
+import { withHeartbeat } from '../../engine/heartbeat';
+
+/** Ids looked up per transaction (the client sends them 20 per $batch request). */
+const IMPORT_CHUNK = 200;
+
+/**
+ * Stages the users an import chose (`sync_runs.params.entraUserIds`), read by id; ids that are not
+ * users or no longer exist are skipped with that reason.
+ */
+export function createFetchUsersByIdsActivity(deps: ActivityDeps) {
+  const { db } = deps;
+  return async function fetchUsersByIds(scope: RunScope): Promise<CountsResult> {
+    return classifyErrors(() =>
+      withHeartbeat(async (progress) => {
+        const { syncRunId, workspaceId } = scope;
+        await setRunPhase(db, syncRunId, 'fetching_users');
+        const state = await readRunState(db, syncRunId);
+        const raw = state.params.entraUserIds;
+        if (!Array.isArray(raw) || raw.some((id) => typeof id !== 'string')) {
+          throw notRetryable(
+            'invalid_input',
+            'the import run has no list of Entra user ids in params.entraUserIds',
+          );
+        }
+        const ids = [...new Set(raw as string[])];
+        let cp = { offset: 0, ...phaseCheckpoint<{ offset: number }>(state, 'fetchUsersByIds') };
+        const client = cp.offset < ids.length ? await openEntraClient(deps, workspaceId) : null;
+        const select = graphSelectFor(await loadSyncFieldSettings(db, workspaceId));
+        while (cp.offset < ids.length) {
+          progress.throwIfCancelled();
+          const slice = ids.slice(cp.offset, cp.offset + IMPORT_CHUNK);
+          const found = await client!.getUsersByIds(slice, select);
+          const users = slice.map((id) => found.get(id)).filter((u): u is GraphUser => !!u);
+          const missing = slice.filter((id) => !found.get(id));
+          const next = { offset: cp.offset + slice.length };
+          await db.transaction().execute(async (trx) => {
+            await stageUsers(trx, syncRunId, users, { excludeGuests: false });
+            await insertChanges(
+              trx,
+              workspaceId,
+              syncRunId,
+              missing.map((id) => ({
+                recipientId: null,
+                entraUserId: id,
+                action: 'skipped',
+                field: null,
+                oldValue: null,
+                newValue: null,
+                reason: 'not a user in Entra ID (deleted, or another kind of object)',
+              })),
+            );
+            await addRunCounts(trx, syncRunId, { membersFetched: users.length, skipped: missing.length });
+            await setCheckpoint(trx, syncRunId, 'fetchUsersByIds', next);
+          });
+          cp = next;
+          progress.set({ offset: cp.offset });
+        }
+        const { counts } = await readRunState(db, syncRunId);
+        log.info('import users fetched', {
+          syncRunId,
+          requested: ids.length,
+          found: counts.membersFetched ?? 0,
+        });
+        return { counts };
+      }),
+    );
+  };
+}

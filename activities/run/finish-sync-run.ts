@@ -1,0 +1,58 @@
+import { log } from '@temporalio/activity';
+import type { SyncCounts, SyncRunError } from '../../contracts/sync-runs';
+import { clearRunWork, finishRun } from '../../db/repositories/sync-run-progress';
+import { recordCompletedGroupRun, type DeltaLinks } from '../../db/repositories/group-sync-state';
+import type { ActivityDeps } from '../../engine/deps';
+
+export interface FinishSyncRunInput {
+  syncRunId: string;
+  status: 'completed' | 'failed' | 'canceled';
+  error?: SyncRunError | null;
+}
+
+/**
+ * Ends the run record once, drops the run's working rows (or hands them to `dropRunWork`), and for a completed group run stamps
+ * the group's last sync and stores the delta links the run made (only here: a failed run leaves
+ * the previous links, so its successor reads the same delta window again).
+ */
+export function createFinishSyncRunActivity({ db, dropRunWork }: ActivityDeps) {
+  return async function finishSyncRun(input: FinishSyncRunInput): Promise<{ counts: Partial<SyncCounts> }> {
+    await db.transaction().execute(async (trx) => {
+      const ended = await finishRun(trx, input.syncRunId, input.status, input.error ?? null);
+      // A repeated call (retry) must not record again: the staging it reads is gone by then.
+      if (ended && input.status === 'completed') {
+        const run = await trx
+          .selectFrom('syncRuns')
+          .select(['groupId', 'kind', 'syncType', 'workspaceId', 'checkpoint'])
+          .where('id', '=', input.syncRunId)
+          .executeTakeFirst();
+        if (run?.kind === 'group' && run.groupId) {
+          await recordCompletedGroupRun(trx, {
+            id: input.syncRunId,
+            workspaceId: run.workspaceId,
+            groupId: run.groupId,
+            syncType: run.syncType === 'delta' ? 'delta' : 'full',
+            links: deltaLinksOf(run.checkpoint),
+          });
+        }
+      }
+    });
+    await (dropRunWork ? dropRunWork(input.syncRunId) : clearRunWork(db, input.syncRunId));
+    // A run whose record was never written (its start failed) has nothing to end.
+    const run = await db
+      .selectFrom('syncRuns')
+      .select('counts')
+      .where('id', '=', input.syncRunId)
+      .executeTakeFirst();
+    log.info('sync run finished', { syncRunId: input.syncRunId, status: input.status, counts: run?.counts });
+    return { counts: run?.counts ?? {} };
+  };
+}
+
+/** The links the run's fetch activity left in its checkpoint, when complete. */
+function deltaLinksOf(checkpoint: Record<string, unknown>): DeltaLinks | null {
+  const links = checkpoint.deltaLinks as Partial<DeltaLinks> | undefined;
+  return links?.members && links.users && links.basis
+    ? { members: links.members, users: links.users, basis: links.basis }
+    : null;
+}

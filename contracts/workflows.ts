@@ -1,0 +1,43 @@
+/**
+ * Workflow ids and inputs the API, the schedules, the worker and the workflows agree on.
+ * Deterministic code only: workflows import this file.
+ */
+import type { SyncTrigger } from './sync-runs';
+
+export const DEFAULT_TASK_QUEUE = 'entra-sync';
+
+export const groupSyncWorkflowId = (groupId: string) => `group-sync-${groupId}`;
+export const recipientSyncWorkflowId = (recipientId: string) => `recipient-sync-${recipientId}`;
+export const workspaceSyncWorkflowId = (workspaceId: string) => `workspace-sync-${workspaceId}`;
+export const importWorkflowId = (syncRunId: string) => `recipient-import-${syncRunId}`;
+
+export type RecipientSyncMode = 'info' | 'cards' | 'full';
+
+/** Every sync input carries its run id when the API created the run record first; schedules don't. */
+export interface SyncRunRef {
+  workspaceId: string;
+  syncRunId?: string;
+  trigger: SyncTrigger;
+  parentRunId?: string;
+}
+
+export interface GroupSyncInput extends SyncRunRef {
+  groupId: string;
+  /** Force a full read even when a delta link is stored. */
+  full?: boolean;
+}
+
+export interface RecipientSyncInput extends SyncRunRef {
+  recipientId: string;
+  mode: RecipientSyncMode;
+}
+
+export interface WorkspaceSyncInput extends SyncRunRef {
+  /** How many group syncs run at once. */
+  concurrency?: number;
+}
+
+export interface ImportUsersInput extends SyncRunRef {
+  /** Staged in the run record's params by the API, so large imports stay out of history. */
+  userCount: number;
+}

@@ -1,0 +1,81 @@
+import { Connection } from '@temporalio/client';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { freePort } from './embedded-postgres';
+import { stopChild } from './stop-child';
+import { SEARCH_ATTRIBUTE_KEYS } from '../contracts/search-attributes';
+
+export interface DevServerHandle {
+  address: string;
+  uiUrl: string | null;
+  stop(): Promise<void>;
+}
+
+export interface StartDevServerOptions {
+  cliPath: string;
+  /** SQLite file; omitted = in memory. */
+  dbFile?: string;
+  /** 0 = free port. */
+  port?: number;
+  /** null = headless. */
+  uiPort?: number | null;
+  namespace?: string;
+  log?: (line: string) => void;
+}
+
+/** Runs `temporal server start-dev` with our search attributes and waits until it answers. */
+export async function startTemporalDevServer(opts: StartDevServerOptions): Promise<DevServerHandle> {
+  const port = opts.port || (await freePort());
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'warn'];
+  args.push('--namespace', opts.namespace ?? 'default');
+  for (const key of SEARCH_ATTRIBUTE_KEYS) args.push('--search-attribute', `${key.name}=Keyword`);
+  if (opts.dbFile) {
+    await mkdir(path.dirname(opts.dbFile), { recursive: true });
+    args.push('--db-filename', opts.dbFile);
+  }
+  const uiPort = opts.uiPort === undefined ? port + 1000 : opts.uiPort;
+  if (uiPort === null) args.push('--headless');
+  else args.push('--ui-port', String(uiPort));
+  args.push('--http-port', String(await freePort()), '--metrics-port', String(await freePort()));
+
+  const child = spawn(opts.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const output: string[] = [];
+  const collect = (chunk: Buffer) => {
+    const text = chunk.toString();
+    output.push(text);
+    if (output.length > 200) output.shift();
+    opts.log?.(text.trimEnd());
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  const address = `127.0.0.1:${port}`;
+  await waitUntilReady(address, child, output);
+  return {
+    address,
+    uiUrl: uiPort === null ? null : `http://127.0.0.1:${uiPort}`,
+    stop: () => stopChild(child, 10_000),
+  };
+}
+
+async function waitUntilReady(address: string, child: ChildProcess, output: string[]): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  while (Date.now() < deadline) {
+    if (exited) throw new Error(`temporal server exited early:\n${output.join('')}`);
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 1000 });
+      try {
+        await connection.healthService.check({});
+        return;
+      } finally {
+        await connection.close();
+      }
+    } catch {
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  child.kill('SIGKILL');
+  throw new Error(`temporal server did not answer on ${address} within 60 s:\n${output.join('')}`);
+}

@@ -1,0 +1,27 @@
+import type { EntraClient } from '../graph/entra-client';
+import { loadEntraConnection } from '../db/repositories/entra-connections';
+import type { ActivityDeps } from './deps';
+import { notRetryable } from './errors';
+
+/** The workspace's Graph client for background syncs; fails the run when no connection is set. */
+export async function openEntraClient(deps: ActivityDeps, workspaceId: string): Promise<EntraClient> {
+  let conn: Awaited<ReturnType<typeof loadEntraConnection>>;
+  try {
+    conn = await loadEntraConnection(deps.db, workspaceId, deps.encryptionKey);
+  } catch (err) {
+    // The only throw after the read is decryption: a different ENCRYPTION_KEY, which no retry fixes.
+    if (err instanceof Error && err.message.includes('decrypted'))
+      throw notRetryable('no_connection', `${err.message}; save the connection again`);
+    throw err;
+  }
+  if (!conn) {
+    throw notRetryable(
+      'no_connection',
+      'this workspace has no Entra ID connection: save one with PUT /v1/entra-connection, then sync again',
+    );
+  }
+  return deps.entraClientFor(conn, {
+    background: true,
+    onRequest: deps.metrics ? (info) => deps.metrics!.graphRequest(info) : undefined,
+  });
+}
