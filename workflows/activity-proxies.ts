@@ -4,12 +4,30 @@ import { NON_RETRYABLE_FAILURES } from '../contracts/failures';
 
 const nonRetryableErrorTypes = [...NON_RETRYABLE_FAILURES];
 
+/** Short database work is retried until the database answers, unless the failure is one a retry cannot fix. */
+const untilTheDatabaseAnswers = {
+  initialInterval: '1 second',
+  maximumInterval: '30 seconds',
+  nonRetryableErrorTypes,
+};
+
 /** Run-record writes: short, retried until the database answers. */
 export const bookkeeping = proxyActivities<
   Pick<SyncActivities, 'beginSyncRun' | 'setSyncRunStatus' | 'finishSyncRun' | 'chooseSyncType'>
 >({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes },
+  retry: untilTheDatabaseAnswers,
+});
+
+/**
+ * The workspace sync's own run record and group list. Longer than a run-record write: ending the
+ * run reads every child run of the workspace.
+ */
+export const workspaceBookkeeping = proxyActivities<
+  Pick<SyncActivities, 'beginWorkspaceRun' | 'listLinkedGroupIds' | 'finishWorkspaceRun'>
+>({
+  startToCloseTimeout: '1 minute',
+  retry: untilTheDatabaseAnswers,
 });
 
 /**

@@ -1,4 +1,5 @@
-// Every workflow the worker registers. Deterministic code only: see ../STYLE notes in docs/.
+// Every workflow the worker registers. Workflow code is replayed from history, so it must be
+// deterministic: no I/O, no clocks or randomness outside the SDK's (a lint rule guards imports).
 export { pingWorkflow } from './ping';
 export { groupSyncWorkflow } from './group-sync';
 export { recipientSyncWorkflow } from './recipient-sync';

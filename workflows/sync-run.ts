@@ -1,20 +1,11 @@
-import {
-  CancellationScope,
-  ApplicationFailure,
-  isCancellation,
-  setHandler,
-  upsertMemo,
-  upsertSearchAttributes,
-  uuid4,
-  workflowInfo,
-} from '@temporalio/workflow';
-import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import type { Phase, SyncCounts, SyncRunError, SyncRunKind, SyncRunStatus } from '../contracts/sync-runs';
+import { ApplicationFailure, CancellationScope, isCancellation, workflowInfo } from '@temporalio/workflow';
+import type { SyncCounts, SyncRunError, SyncRunStatus } from '../contracts/sync-runs';
+import type { SyncRunRef } from '../contracts/workflows';
 import { bookkeeping } from './activity-proxies';
-import { GroupIdKey, SyncKindKey, SyncTriggerKey, WorkspaceIdKey } from '../contracts/search-attributes';
-import { progressQuery, type SyncProgress } from '../contracts/progress';
-import { type SyncRunRef } from '../contracts/workflows';
 import { describeFailure } from './failures';
+import { trackRun, type RunMeta, type RunTracker } from './run-tracker';
+
+export type { RunMeta, RunTracker } from './run-tracker';
 
 export interface SyncResult {
   syncRunId: string;
@@ -23,23 +14,6 @@ export interface SyncResult {
   counts: Partial<SyncCounts>;
   /** The run that was going, when skipped. */
   runningSyncRunId?: string | null;
-}
-
-export interface RunMeta {
-  kind: SyncRunKind;
-  groupId?: string;
-  recipientId?: string;
-  mode?: string;
-  syncType?: string;
-}
-
-/** The running sync as its body sees it: the state the `progress` query answers with. */
-export interface RunTracker {
-  syncRunId: string;
-  progress: SyncProgress;
-  phase(name: Phase): void;
-  counts(counts: Partial<SyncCounts>): void;
-  memo(values: Record<string, unknown>): void;
 }
 
 /**
@@ -54,35 +28,8 @@ export async function runSync(
   body: (run: RunTracker) => Promise<void>,
 ): Promise<SyncResult> {
   const info = workflowInfo();
-  const syncRunId = ref.syncRunId ?? uuid4();
-  const progress: SyncProgress = {
-    syncRunId,
-    status: 'running',
-    phase: 'starting',
-    counts: {},
-    pendingApproval: null,
-  };
-  setHandler(progressQuery, () => progress);
-  upsertMissingSearchAttributes(ref, meta);
-  const memo: Record<string, unknown> = { ...(info.memo ?? {}) };
-  const run: RunTracker = {
-    syncRunId,
-    progress,
-    phase: (name) => (progress.phase = name),
-    counts: (counts) => (progress.counts = counts),
-    memo(values) {
-      const changed = Object.entries(values).filter(
-        ([k, v]) => v !== undefined && v !== null && memo[k] !== v,
-      );
-      if (!changed.length) return;
-      Object.assign(memo, Object.fromEntries(changed));
-      upsertMemo(Object.fromEntries(changed));
-    },
-  };
-  run.memo({ syncRunId, workspaceId: ref.workspaceId });
-
-  const finish = (status: 'completed' | 'failed' | 'canceled', error: SyncRunError | null = null) =>
-    CancellationScope.nonCancellable(() => bookkeeping.finishSyncRun({ syncRunId, status, error }));
+  const run = trackRun(ref, meta);
+  const { syncRunId, progress } = run;
   try {
     const begun = await bookkeeping.beginSyncRun({
       id: syncRunId,
@@ -98,39 +45,43 @@ export async function runSync(
       parentRunId: ref.parentRunId ?? null,
     });
     if (!begun.started) {
-      progress.status = 'completed';
-      progress.phase = 'skipped';
+      run.skipped();
       return { syncRunId, status: 'skipped', counts: {}, runningSyncRunId: begun.runningSyncRunId };
     }
     run.memo({ groupName: begun.groupName });
     await body(run);
-    const { counts } = await finish('completed');
+    const { counts } = await finishRun(syncRunId, 'completed');
     progress.status = 'completed';
     progress.phase = 'done';
     progress.counts = counts;
     return { syncRunId, status: 'completed', counts };
   } catch (err) {
     if (isCancellation(err)) {
-      await finish('canceled');
+      await finishRun(syncRunId, 'canceled');
       progress.status = 'canceled';
       throw err;
     }
-    const error = describeFailure(err);
-    await finish('failed', error);
-    progress.status = 'failed';
-    throw ApplicationFailure.nonRetryable(error.message, error.code);
+    return failRun(run, err);
   }
 }
 
-/** Sets the operator-facing search attributes unless the starter already did (saves history events). */
-function upsertMissingSearchAttributes(ref: SyncRunRef, meta: RunMeta): void {
-  const current = workflowInfo().typedSearchAttributes;
-  const wanted: SearchAttributeUpdatePair[] = [
-    { key: WorkspaceIdKey, value: ref.workspaceId },
-    { key: SyncKindKey, value: meta.kind },
-    { key: SyncTriggerKey, value: ref.trigger },
-  ];
-  if (meta.groupId) wanted.push({ key: GroupIdKey, value: meta.groupId });
-  const missing = wanted.filter((pair) => current.get(pair.key as typeof WorkspaceIdKey) !== pair.value);
-  if (missing.length) upsertSearchAttributes(missing);
+/** Ends the run record; runs even in a canceled scope, since the record must say how the run ended. */
+function finishRun(
+  syncRunId: string,
+  status: 'completed' | 'failed' | 'canceled',
+  error: SyncRunError | null = null,
+) {
+  return CancellationScope.nonCancellable(() => bookkeeping.finishSyncRun({ syncRunId, status, error }));
+}
+
+/**
+ * Ends a run that threw anything but a cancellation: the record says `failed` with the code and
+ * what-to-do message of the failure, and the workflow fails without a retry (a retry would start
+ * the same failing run again).
+ */
+export async function failRun(run: RunTracker, err: unknown): Promise<never> {
+  const error = describeFailure(err);
+  await finishRun(run.syncRunId, 'failed', error);
+  run.progress.status = 'failed';
+  throw ApplicationFailure.nonRetryable(error.message, error.code);
 }

@@ -17,6 +17,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { format, resolveConfig } from 'prettier';
 import { findTemporalCli } from '../../dev/temporal-cli';
@@ -59,7 +60,15 @@ async function main(): Promise<void> {
         workflowBundle: { code },
         activities: stubs.activities,
       });
-      const workflowIds = await worker.runUntil(scenario.run({ client, taskQueue }));
+      // A workflow task that keeps failing (a bug in the recorded code) would wait forever.
+      const workflowIds = await worker.runUntil(
+        Promise.race([
+          scenario.run({ client, taskQueue }),
+          sleep(60_000).then(() =>
+            Promise.reject(new Error(`${scenario.name} did not end; see the worker's warnings`)),
+          ),
+        ]),
+      );
       for (const [i, workflowId] of workflowIds.entries()) {
         const history = await client.workflow.getHandle(workflowId).fetchHistory();
         const file = i === 0 ? `${scenario.name}.json` : `${scenario.name}.child-${i}.json`;
