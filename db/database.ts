@@ -1,4 +1,4 @@
-import { CamelCasePlugin, Kysely, PostgresDialect } from 'kysely';
+import { CamelCasePlugin, Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema';
 
@@ -23,6 +23,10 @@ const warnOnStderr = (err: Error) =>
   process.stderr.write(`postgres: a pooled connection was lost while idle (${err.message})\n`);
 
 export type Db = Kysely<Database>;
+/** What a repository function runs on: the pool, or the caller's transaction. */
+export type Conn = Db | Transaction<Database>;
+/** A transaction of the application database. */
+export type Trx = Transaction<Database>;
 
 /**
  * Planner settings for this application's sessions. Postgres's default random_page_cost (4) models

@@ -4,7 +4,7 @@ import type { StagedUser } from '../db/repositories/staged-members';
 import { photoSyncs } from '../domain/field-settings';
 import { applyUsers, type ApplyScope } from './apply-users';
 import { writeSharedThenAlone } from './chunk-lanes';
-import type { FetchedPhoto } from './photos';
+import type { FetchedPhoto } from '../domain/photo';
 
 /**
  * Staged pages waiting for the applier, at most. A page offered while they wait is left to

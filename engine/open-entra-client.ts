@@ -25,3 +25,9 @@ export async function openEntraClient(deps: ActivityDeps, workspaceId: string): 
     onRequest: deps.metrics ? (info) => deps.metrics!.graphRequest(info) : undefined,
   });
 }
+
+/** Opens the workspace's Graph client on first use only (a chunk may need no Graph request at all). */
+export function lazyEntraClient(deps: ActivityDeps, workspaceId: string): () => Promise<EntraClient> {
+  let client: Promise<EntraClient> | null = null;
+  return () => (client ??= openEntraClient(deps, workspaceId));
+}

@@ -1,9 +1,6 @@
-import { sql, type Transaction } from 'kysely';
-import type { Db } from '../database';
-import type { Database } from '../schema';
+import type { Conn } from '../database';
+import { sql } from 'kysely';
 import type { StagedUser } from './staged-members';
-
-type Conn = Db | Transaction<Database>;
 
 /** The run and group a delta page is staged for. */
 export interface DeltaStageScope {
