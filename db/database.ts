@@ -31,8 +31,8 @@ export type Trx = Transaction<Database>;
 /**
  * Planner settings for this application's sessions. Postgres's default random_page_cost (4) models
  * spinning disks: with it, a chunk's lookup of 1,000 ids by index loses to a hash join over the whole
- * table, which makes every chunk of a big group sync cost as much as the table (measured: 325 ms per
- * 1,000 card targets at 100,000 members, 35 ms with 1.1). 1.1 is the usual value for SSD storage.
+ * table, which makes every chunk of a big group sync cost as much as the table (docs/performance-notes.md).
+ * 1.1 is the usual value for SSD storage.
  * work_mem (default 4 MB) is raised so the one-pass checks over a whole group (the card queue's
  * join of memberships, cards and recipients) hash in memory instead of spilling to disk in
  * batches; the pool's few sessions keep the total small.

@@ -75,41 +75,148 @@ export interface UserAppliesPlan {
  * user with a reason; with the change history and the run's counts.
  */
 export function planUserApplies(input: UserAppliesInput): UserAppliesPlan {
-  const { settings, users, byEntra, owners, photos, sourceHashes } = input;
-  const firstPlans = input.plans;
-  const hashOf = (u: GraphUserLike) => sourceHashes.get(u.id) ?? null;
-  const claimed = new Map([...owners.values()].map((r) => [lower(r.values.email!), r.id]));
+  const planner = new ChunkPlanner(input);
+  for (const u of [...input.users].sort((a, b) => (a.id < b.id ? -1 : 1))) planner.user(u);
+  return planner.plan;
+}
 
-  const counts: Partial<Record<keyof SyncCounts, number>> = {};
-  const bump = (k: keyof SyncCounts) => (counts[k] = (counts[k] ?? 0) + 1);
-  const inserts: SyncRecipient[] = [];
-  const updates: SyncRecipient[] = [];
-  const photoWrites: PhotoWrite[] = [];
-  const photoDeletes: string[] = [];
-  const changes: RecipientChange[] = [];
-  const marks: Array<{ id: string; entraSourceHash: string; rowVersion: string | null }> = [];
-  const members = { created: [] as string[], existing: [] as string[] };
-  const outcomes: Array<{ entraUserId: string; recipientId: string | null; outcome: string }> = [];
+const NO_EMAIL = 'no email: the user has neither mail nor userPrincipalName in Entra ID';
+const NEW_DISABLED = 'account disabled in Entra ID (the group does not keep disabled users)';
+const LINKED = 'linked to Entra ID by email';
+const emailTaken = (email: string) => `email ${email} is already used by another recipient`;
 
-  const skip = (u: GraphUserLike, recipientId: string | null, reason: string) => {
-    changes.push({
-      recipientId,
-      entraUserId: u.id,
-      action: 'skipped',
-      field: null,
-      oldValue: null,
-      newValue: null,
-      reason,
-    });
-    outcomes.push({ entraUserId: u.id, recipientId, outcome: 'skipped' });
-    bump('skipped');
+/** The plan of one chunk as it is decided, user after user (emails claimed so far included). */
+class ChunkPlanner {
+  readonly plan: UserAppliesPlan = {
+    inserts: [],
+    updates: [],
+    marks: [],
+    photoWrites: [],
+    photoDeletes: [],
+    changes: [],
+    outcomes: [],
+    members: { created: [], existing: [] },
+    counts: {},
   };
+  /** Lower-cased email → the recipient holding it after the users decided so far. */
+  private readonly claimed: Map<string, string>;
+
+  constructor(private readonly input: UserAppliesInput) {
+    this.claimed = new Map([...input.owners.values()].map((r) => [lower(r.values.email!), r.id]));
+  }
+
+  user(u: GraphUserLike): void {
+    const current = this.input.byEntra.get(u.id);
+    const fields = this.input.plans.get(u.id)!;
+    if (!fields.email) return this.skip(u, current?.id ?? null, NO_EMAIL);
+    if (current) this.existing(u, current, fields, fields.email);
+    else this.newcomer(u, fields, fields.email);
+  }
+
+  /** A user without a recipient: created, or linked to the manual recipient holding their email. */
+  private newcomer(u: GraphUserLike, fields: FieldPlan, email: string): void {
+    if (bool(u.accountEnabled) === false && this.input.skipNewDisabled)
+      return this.skip(u, null, NEW_DISABLED);
+    const ownerId = this.claimed.get(lower(email));
+    const owner = ownerId ? this.input.owners.get(ownerId) : undefined;
+    if (ownerId && !(owner && owner.entraUserId === null)) return this.skip(u, null, emailTaken(email));
+    if (owner) return this.link(u, owner);
+    const created: SyncRecipient = {
+      id: this.input.newId(),
+      entraUserId: u.id,
+      status: 'active',
+      statusReason: null,
+      values: fields.values,
+      customFields: fields.customFields,
+      lockedFields: [],
+      photoHash: null,
+      ...this.fromEntra(u),
+      rowVersion: null,
+    };
+    this.photo(u, created, true);
+    this.claimed.set(lower(email), created.id);
+    this.plan.inserts.push(created);
+    this.change(u, created.id, { action: 'created', newValue: email });
+    this.done(u, created.id, 'created', 'recipientsCreated');
+    this.plan.members.created.push(created.id);
+  }
+
+  /** First import of someone added by hand: the manual recipient is linked instead of duplicated. */
+  private link(u: GraphUserLike, owner: SyncRecipient): void {
+    const fields = planRecipientFields(this.input.settings, u, fieldsOf(owner));
+    const next: SyncRecipient = {
+      ...owner,
+      entraUserId: u.id,
+      values: fields.values,
+      customFields: fields.customFields,
+      ...this.fromEntra(u),
+    };
+    owner.entraUserId = u.id;
+    this.photo(u, next, false);
+    this.change(u, owner.id, { action: 'updated', field: 'entraUserId', newValue: u.id, reason: LINKED });
+    for (const c of fields.changes) this.change(u, owner.id, { action: 'updated', ...c, reason: LINKED });
+    this.plan.updates.push(next);
+    this.done(u, owner.id, 'linked', 'recipientsUpdated');
+    this.plan.members.existing.push(owner.id);
+  }
+
+  /** A user with a recipient: updated, reactivated, or found as applied (only its mark moves). */
+  private existing(u: GraphUserLike, current: SyncRecipient, fields: FieldPlan, email: string): void {
+    const holder = this.claimed.get(lower(email));
+    if (holder && holder !== current.id) return this.skip(u, current.id, emailTaken(email));
+    this.claimed.set(lower(email), current.id);
+    const entra = this.fromEntra(u);
+    const next: SyncRecipient = {
+      ...current,
+      values: fields.values,
+      customFields: fields.customFields,
+      ...entra,
+    };
+    const reactivate =
+      current.status !== 'active' &&
+      isSyncStatusReason(current.statusReason) &&
+      entra.accountEnabled !== false;
+    if (reactivate) {
+      next.status = 'active';
+      next.statusReason = null;
+      const reason = 'active again in Entra ID';
+      this.change(u, current.id, {
+        action: 'reactivated',
+        field: 'status',
+        oldValue: current.status,
+        newValue: 'active',
+        reason,
+      });
+      this.bump('recipientsReactivated');
+    }
+    const photoChanged = this.photo(u, next, false);
+    for (const c of fields.changes) this.change(u, current.id, { action: 'updated', ...c });
+    const fieldsChanged = fields.changes.length > 0 || photoChanged;
+    const entraChanged =
+      current.accountEnabled !== entra.accountEnabled || current.userType !== entra.userType;
+    if (fieldsChanged || reactivate || entraChanged) this.plan.updates.push(next);
+    else if (next.entraSourceHash && next.entraSourceHash !== current.entraSourceHash)
+      this.plan.marks.push({
+        id: current.id,
+        entraSourceHash: next.entraSourceHash,
+        rowVersion: current.rowVersion,
+      });
+    const outcome = fieldsChanged ? 'updated' : reactivate ? 'reactivated' : 'unchanged';
+    this.done(
+      u,
+      current.id,
+      outcome,
+      fieldsChanged ? 'recipientsUpdated' : reactivate ? null : 'recipientsUnchanged',
+    );
+    this.plan.members.existing.push(current.id);
+  }
+
   /** Applies the fetched photo (if any) to `next`; true when it changed. */
-  const applyPhoto = (u: GraphUserLike, next: SyncRecipient, isNew: boolean): boolean => {
-    if (!photos.has(u.id)) return false;
-    const fetched = photos.get(u.id)!;
+  private photo(u: GraphUserLike, next: SyncRecipient, isNew: boolean): boolean {
+    if (!this.input.photos.has(u.id)) return false;
+    const fetched = this.input.photos.get(u.id)!;
     const decision = decidePhoto(
-      settings,
+      this.input.settings,
       next.lockedFields,
       next.photoHash,
       fetched ? { hash: fetched.hash } : null,
@@ -117,7 +224,7 @@ export function planUserApplies(input: UserAppliesInput): UserAppliesPlan {
     if (decision === 'keep') return false;
     const old = next.photoHash;
     if (decision === 'write' && fetched) {
-      photoWrites.push({
+      this.plan.photoWrites.push({
         recipientId: next.id,
         contentHash: fetched.hash,
         contentType: fetched.contentType,
@@ -125,165 +232,55 @@ export function planUserApplies(input: UserAppliesInput): UserAppliesPlan {
       });
       next.photoHash = fetched.hash;
     } else {
-      photoDeletes.push(next.id);
+      this.plan.photoDeletes.push(next.id);
       next.photoHash = null;
     }
     if (!isNew)
-      changes.push({
-        recipientId: next.id,
-        entraUserId: u.id,
-        action: 'photo',
-        field: 'photo',
-        oldValue: old,
-        newValue: next.photoHash,
-        reason: null,
-      });
+      this.change(u, next.id, { action: 'photo', field: 'photo', oldValue: old, newValue: next.photoHash });
     return true;
-  };
-
-  for (const u of [...users].sort((a, b) => (a.id < b.id ? -1 : 1))) {
-    const current = byEntra.get(u.id);
-    const accountEnabled = bool(u.accountEnabled);
-    const userType = str(u.userType);
-    let plan = firstPlans.get(u.id)!;
-    if (!plan.email) {
-      skip(u, current?.id ?? null, 'no email: the user has neither mail nor userPrincipalName in Entra ID');
-      continue;
-    }
-    const email = lower(plan.email);
-
-    if (!current) {
-      if (accountEnabled === false && input.skipNewDisabled) {
-        skip(u, null, 'account disabled in Entra ID (the group does not keep disabled users)');
-        continue;
-      }
-      const ownerId = claimed.get(email);
-      const owner = ownerId ? owners.get(ownerId) : undefined;
-      if (ownerId && !(owner && owner.entraUserId === null)) {
-        skip(u, null, `email ${plan.email} is already used by another recipient`);
-        continue;
-      }
-      if (owner) {
-        // First import of someone added by hand: link the manual recipient instead of duplicating it.
-        plan = planRecipientFields(settings, u, fieldsOf(owner));
-        const next: SyncRecipient = {
-          ...owner,
-          entraUserId: u.id,
-          values: plan.values,
-          customFields: plan.customFields,
-          accountEnabled,
-          userType,
-          entraSourceHash: hashOf(u),
-        };
-        owner.entraUserId = u.id;
-        applyPhoto(u, next, false);
-        changes.push({
-          recipientId: owner.id,
-          entraUserId: u.id,
-          action: 'updated',
-          field: 'entraUserId',
-          oldValue: null,
-          newValue: u.id,
-          reason: 'linked to Entra ID by email',
-        });
-        for (const c of plan.changes)
-          changes.push({
-            recipientId: owner.id,
-            entraUserId: u.id,
-            action: 'updated',
-            ...c,
-            reason: 'linked to Entra ID by email',
-          });
-        updates.push(next);
-        bump('recipientsUpdated');
-        outcomes.push({ entraUserId: u.id, recipientId: owner.id, outcome: 'linked' });
-        members.existing.push(owner.id);
-        continue;
-      }
-      const created: SyncRecipient = {
-        id: input.newId(),
-        entraUserId: u.id,
-        status: 'active',
-        statusReason: null,
-        values: plan.values,
-        customFields: plan.customFields,
-        lockedFields: [],
-        photoHash: null,
-        accountEnabled,
-        userType,
-        entraSourceHash: hashOf(u),
-        rowVersion: null,
-      };
-      applyPhoto(u, created, true);
-      claimed.set(email, created.id);
-      inserts.push(created);
-      changes.push({
-        recipientId: created.id,
-        entraUserId: u.id,
-        action: 'created',
-        field: null,
-        oldValue: null,
-        newValue: plan.email,
-        reason: null,
-      });
-      bump('recipientsCreated');
-      outcomes.push({ entraUserId: u.id, recipientId: created.id, outcome: 'created' });
-      members.created.push(created.id);
-      continue;
-    }
-
-    const holder = claimed.get(email);
-    if (holder && holder !== current.id) {
-      skip(u, current.id, `email ${plan.email} is already used by another recipient`);
-      continue;
-    }
-    claimed.set(email, current.id);
-    const next: SyncRecipient = {
-      ...current,
-      values: plan.values,
-      customFields: plan.customFields,
-      accountEnabled,
-      userType,
-      entraSourceHash: hashOf(u),
-    };
-    const reactivate =
-      current.status !== 'active' && isSyncStatusReason(current.statusReason) && accountEnabled !== false;
-    if (reactivate) {
-      next.status = 'active';
-      next.statusReason = null;
-      changes.push({
-        recipientId: current.id,
-        entraUserId: u.id,
-        action: 'reactivated',
-        field: 'status',
-        oldValue: current.status,
-        newValue: 'active',
-        reason: 'active again in Entra ID',
-      });
-      bump('recipientsReactivated');
-    }
-    const photoChanged = applyPhoto(u, next, false);
-    for (const c of plan.changes)
-      changes.push({ recipientId: current.id, entraUserId: u.id, action: 'updated', ...c, reason: null });
-    const fieldsChanged = plan.changes.length > 0 || photoChanged;
-    if (
-      fieldsChanged ||
-      reactivate ||
-      current.accountEnabled !== accountEnabled ||
-      current.userType !== userType
-    )
-      updates.push(next);
-    else if (next.entraSourceHash && next.entraSourceHash !== current.entraSourceHash)
-      marks.push({ id: current.id, entraSourceHash: next.entraSourceHash, rowVersion: current.rowVersion });
-    if (fieldsChanged) bump('recipientsUpdated');
-    else if (!reactivate) bump('recipientsUnchanged');
-    outcomes.push({
-      entraUserId: u.id,
-      recipientId: current.id,
-      outcome: fieldsChanged ? 'updated' : reactivate ? 'reactivated' : 'unchanged',
-    });
-    members.existing.push(current.id);
   }
 
-  return { inserts, updates, marks, photoWrites, photoDeletes, changes, outcomes, members, counts };
+  /** What the recipient records of the Entra user besides the mapped fields. */
+  private fromEntra(u: GraphUserLike) {
+    return {
+      accountEnabled: bool(u.accountEnabled),
+      userType: str(u.userType),
+      entraSourceHash: this.input.sourceHashes.get(u.id) ?? null,
+    };
+  }
+
+  private skip(u: GraphUserLike, recipientId: string | null, reason: string): void {
+    this.change(u, recipientId, { action: 'skipped', reason });
+    this.done(u, recipientId, 'skipped', 'skipped');
+  }
+
+  private change(
+    u: GraphUserLike,
+    recipientId: string | null,
+    change: Pick<RecipientChange, 'action'> & Partial<RecipientChange>,
+  ): void {
+    this.plan.changes.push({
+      recipientId,
+      entraUserId: u.id,
+      field: null,
+      oldValue: null,
+      newValue: null,
+      reason: null,
+      ...change,
+    });
+  }
+
+  private done(
+    u: GraphUserLike,
+    recipientId: string | null,
+    outcome: string,
+    count: keyof SyncCounts | null,
+  ): void {
+    this.plan.outcomes.push({ entraUserId: u.id, recipientId, outcome });
+    if (count) this.bump(count);
+  }
+
+  private bump(count: keyof SyncCounts): void {
+    this.plan.counts[count] = (this.plan.counts[count] ?? 0) + 1;
+  }
 }

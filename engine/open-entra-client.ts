@@ -1,5 +1,5 @@
 import type { EntraClient } from '../graph/entra-client';
-import { loadEntraConnection } from '../db/repositories/entra-connections';
+import { loadEntraConnection } from './load-entra-connection';
 import type { ActivityDeps } from './deps';
 import { notRetryable } from './errors';
 

@@ -115,7 +115,7 @@ function byKey(workspaceId: string, match: RawBuilder<unknown>): RawBuilder<unkn
  * The workspace id as an init-plan parameter rather than a literal. For a workspace the statistics
  * have not seen yet (its first sync, in a database with other workspaces) a literal is estimated
  * at one row, so the planner may look keys up through the (workspace_id, id) index: a scan of the
- * whole workspace per key once it has grown (measured: 600 ms per 1,000 emails at 100,000). An
+ * whole workspace per key once it has grown (docs/performance-notes.md). An
  * unknown value is estimated like any workspace, and the index on both key columns wins.
  */
 export function workspaceOf(workspaceId: string): RawBuilder<string> {

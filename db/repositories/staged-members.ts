@@ -97,7 +97,7 @@ export async function stageUsers(
       } as to_apply
     from staged`;
   // A user listed twice is staged once. `on conflict` would say so for every row at a cost as high
-  // as the lookups (12 ms a page); a page that does repeat someone is inserted again with it.
+  // as the lookups (docs/performance-notes.md); a page that does repeat someone is inserted again with it.
   await sql`savepoint stage_users`.execute(trx);
   try {
     const { rows } = await insert(false).execute(trx);
