@@ -5,6 +5,7 @@ import {
   stageChangedUsers,
   stageDepartures,
   stageMembershipChanges,
+  stageWorkspaceEdits,
   type DeltaStageScope,
 } from '../db/repositories/delta-staging';
 import { refreshGroupInfo, type SyncGroup } from '../db/repositories/groups';
@@ -35,7 +36,8 @@ export class DeltaLinksExpired extends Error {}
 /**
  * The delta read of a group run: membership changes from groups/delta, attribute changes from the
  * tenant-wide users/delta (kept only for people who concern this group, by a join in SQL), and
- * user data for joiners that users/delta did not carry ($batch). Everything is staged like a full
+ * user data ($batch) for joiners that users/delta did not carry and for members changed in the
+ * workspace since they were last applied (a manual edit, a lock removed). Everything is staged like a full
  * read's members (present / removed / deleted), so the later phases run unchanged. Each page is
  * staged with its checkpoint in one transaction; the new delta links go to the checkpoint.
  * Answers the group's current name.
@@ -89,6 +91,8 @@ export async function readDeltaChanges(ctx: DeltaRead, from: DeltaCheckpoint): P
         async (trx) => {
           await stageChangedUsers(trx, stage, page.users, { excludeGuests });
           await stageDepartures(trx, stage, page.removed, 'deleted');
+          // Workspace-side edits since the last run: those members are read again like joiners.
+          if (roundDone) await stageWorkspaceEdits(trx, stage);
           // A round without a deltaLink leaves no links: the next run is full.
           if (roundDone && membersDeltaLink && page.deltaLink)
             await writeCheckpoint(trx, syncRunId, 'deltaLinks', {

@@ -196,3 +196,8 @@ export async function dropRunCounts(db: Conn, id: string, names: Array<keyof Syn
     .where('id', '=', id)
     .execute();
 }
+
+/** A completed group run's member count (the group's size after it). */
+export async function setMemberCount(db: Conn, id: string, memberCount: number): Promise<void> {
+  await db.updateTable('syncRuns').set({ memberCount }).where('id', '=', id).execute();
+}
