@@ -28,6 +28,8 @@ export async function placePostgres(args: {
   binaries: PostgresBinaries;
   dataDir: string;
   user: OsUser | null;
+  /** Default REACHABLE_ROOTS; a test passes others. */
+  roots?: string[];
 }): Promise<PostgresPlacement> {
   const { binaries, user } = args;
   const dataDir = path.resolve(args.dataDir);
@@ -41,7 +43,8 @@ export async function placePostgres(args: {
   if (binReachable && dataReachable) return { nativeDir: binaries.nativeDir, dataDir, placedIn: null };
 
   const checkout = checkoutOf(await realpath(binaries.nativeDir));
-  const placedIn = await reachableFolder(user, `${path.basename(checkout)}-${shortHash(checkout)}`, dataDir);
+  const name = `${path.basename(checkout)}-${shortHash(checkout)}`;
+  const placedIn = await reachableFolder(user, name, dataDir, args.roots ?? REACHABLE_ROOTS);
   const nativeDir = binReachable
     ? binaries.nativeDir
     : await copyBinaries(binaries, path.join(placedIn, `postgres-${binaries.version}`));
@@ -60,8 +63,13 @@ function checkoutOf(nativeDir: string): string {
 
 const shortHash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 12);
 
-async function reachableFolder(user: OsUser, name: string, dataDir: string): Promise<string> {
-  for (const root of REACHABLE_ROOTS) {
+async function reachableFolder(
+  user: OsUser,
+  name: string,
+  dataDir: string,
+  roots: string[],
+): Promise<string> {
+  for (const root of roots) {
     try {
       await mkdir(root, { recursive: true, mode: 0o755 });
       // Only a folder root owns: another user's folder of that name in /tmp is not ours to fill.
@@ -74,7 +82,7 @@ async function reachableFolder(user: OsUser, name: string, dataDir: string): Pro
     }
   }
   throw new StartupError(
-    `Postgres runs as the OS user "${user.name}", which cannot reach ${dataDir} nor ${REACHABLE_ROOTS.join(' or ')}: ` +
+    `Postgres runs as the OS user "${user.name}", which cannot reach ${dataDir} nor ${roots.join(' or ')}: ` +
       `clone into a folder that user can enter, or set DATABASE_URL to a Postgres server`,
   );
 }

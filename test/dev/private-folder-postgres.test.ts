@@ -6,7 +6,9 @@ import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../dev/embedded-postgres';
 import { findPostgresBinaries } from '../../dev/postgres-binaries';
-import { REACHABLE_ROOTS } from '../../dev/postgres-placement';
+import { postgresOsUser } from '../../dev/postgres-os-user';
+import { placePostgres, REACHABLE_ROOTS } from '../../dev/postgres-placement';
+import { StartupError } from '../../dev/startup-error';
 
 /**
  * Issue 19: a clone in a private folder (/root is mode 700). As root, Postgres runs as the OS user
@@ -92,5 +94,25 @@ describe('embedded Postgres started from a checkout in a mode-700 folder', () =>
     await again.connect();
     expect((await again.query("select to_regclass('kept') is not null as kept")).rows[0].kept).toBe(true);
     await again.end();
+  });
+
+  it('when no folder its OS user can reach can be made, then the start ends with one line saying what to do', async () => {
+    const { home, nativeDir, dataDir } = await privateCheckout();
+    // Roots inside the private folder: nowhere the `postgres` user could enter.
+    const roots = [path.join(home, 'var-lib'), path.join(home, 'tmp')];
+    const binaries = { ...findPostgresBinaries(), nativeDir };
+    const user = await postgresOsUser();
+    const placing = placePostgres({ binaries, dataDir, user, roots });
+    if (user) {
+      const err = await placing.catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(StartupError);
+      expect((err as Error).message).toBe(
+        `Postgres runs as the OS user "postgres", which cannot reach ${dataDir} nor ${roots.join(' or ')}: ` +
+          'clone into a folder that user can enter, or set DATABASE_URL to a Postgres server',
+      );
+    } else {
+      // Not root: Postgres runs as this user, who can enter the checkout; no other folder is needed.
+      expect(await placing).toEqual({ nativeDir, dataDir, placedIn: null });
+    }
   });
 });
