@@ -54,14 +54,10 @@ export const SyncRun = z
         z.ZodNumber
       >,
     ),
-    memberCount: z
-      .number()
-      .int()
-      .nullable()
-      .meta({
-        description:
-          "a completed group run: the group's size after it, whether the run read every member or only changes",
-      }),
+    memberCount: z.number().int().nullable().meta({
+      description:
+        "a completed group run: the group's size after it, whether the run read every member or only changes",
+    }),
     error: z.object({ code: z.string(), message: z.string() }).nullable(),
     workflowId: z.string(),
     temporalRunId: z.string().nullable(),
