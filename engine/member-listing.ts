@@ -6,6 +6,7 @@ import { refreshGroupInfo, type SyncGroup } from '../db/repositories/groups';
 import { stageUsers } from '../db/repositories/staged-members';
 import { addRunCounts, clearRunWork, dropRunCounts } from '../db/repositories/sync-run-progress';
 import { refreshStatistics } from '../db/repositories/table-statistics';
+import { photosChecked } from '../domain/field-settings';
 import type { FieldSetting } from '../domain/fields';
 import type { EntraClient } from '../graph/entra-client';
 import { EntraError } from '../graph/errors';
@@ -85,6 +86,7 @@ async function stagePages(
 ): Promise<{ checkpoint: ListingCheckpoint; groupName: string }> {
   const { db, client, syncRunId, workspaceId, group } = scope;
   const excludeGuests = !group.syncOptions.includeGuests;
+  const checksPhotos = photosChecked(scope.settings, 'group') === 'all';
   let cp = from;
   let restarts = 0;
   let stagedHere = 0;
@@ -139,8 +141,10 @@ async function stagePages(
         excludeGuests,
         fingerprint: scope.fingerprint,
         // Only members of the group can be passed over: a group that had none has none to pass
-        // over until a listing that started over meets those applied ahead.
-        unchanged: cp.applyAhead && !cp.restarts ? undefined : { workspaceId, groupId: group.id },
+        // over until a listing that started over meets those applied ahead. When photos sync,
+        // none is: every member's photo is checked (photosChecked).
+        unchanged:
+          (cp.applyAhead && !cp.restarts) || checksPhotos ? undefined : { workspaceId, groupId: group.id },
         toApply: applier !== null,
       });
       await addRunCounts(trx, syncRunId, {

@@ -3,7 +3,7 @@ import type { CountsResult, RunScope } from '../../contracts/activity-scope';
 import { loadSyncFieldSettings } from '../../db/repositories/field-settings';
 import { readRunState, setRunPhase } from '../../db/repositories/sync-run-progress';
 import { refreshStatistics } from '../../db/repositories/table-statistics';
-import { fieldSettingsFingerprint } from '../../domain/field-settings';
+import { fieldSettingsFingerprint, photosChecked } from '../../domain/field-settings';
 import { applyScopeOf } from '../../engine/apply-users';
 import { listingAppliedAhead, readCheckpoint } from '../../engine/checkpoints';
 import type { ActivityDeps } from '../../engine/deps';
@@ -16,7 +16,10 @@ import { APPLY_CHUNK, applyStagedMembers } from '../../engine/staged-apply';
 export interface ApplyFieldSettingsInput extends RunScope {
   /** Group syncs make members of this group; imports and recipient syncs have none. */
   groupId?: string;
-  /** Whose photos to download when the photo field syncs: people new to the workspace, or everyone (recipient syncs). */
+  /**
+   * Whose photos to download when the photo field syncs: people new to the workspace, or everyone
+   * applied (recipient syncs). A group run checks everyone it applies either way (photosChecked).
+   */
   photos: 'new' | 'all';
 }
 
@@ -39,6 +42,7 @@ export function createApplyFieldSettingsActivity(deps: ActivityDeps) {
         const settings = await loadSyncFieldSettings(db, workspaceId);
         const group = input.groupId ? await requireLinkedGroup(db, workspaceId, input.groupId) : null;
         const scope = applyScopeOf(syncRunId, workspaceId, settings, group);
+        const photos = group ? photosChecked(settings, 'group') : input.photos;
         const state = await readRunState(db, syncRunId);
         let cp = { after: '', done: false, chunks: 0, ...readCheckpoint(state, 'applyFieldSettings') };
         if (!cp.done) {
@@ -50,9 +54,9 @@ export function createApplyFieldSettingsActivity(deps: ActivityDeps) {
                 syncRunId,
                 workspaceId,
                 groupId: scope.groupId,
-                fingerprint: input.photos === 'all' ? null : fieldSettingsFingerprint(settings),
+                fingerprint: photos === 'all' ? null : fieldSettingsFingerprint(settings),
               },
-              photos: input.photos,
+              photos,
               client: lazyEntraClient(deps, workspaceId),
               progress,
             },

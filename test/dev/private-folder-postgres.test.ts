@@ -35,8 +35,11 @@ describe('embedded Postgres started from a checkout in a mode-700 folder', () =>
 
   async function started(opts: { dataDir: string; nativeDir: string }): Promise<EmbeddedPostgresHandle> {
     const handle = await startEmbeddedPostgres({ ...opts, port: 0 });
-    cleanup.push(() => handle.stop());
-    if (handle.placedIn) cleanup.push(() => rm(handle.placedIn!, { recursive: true, force: true }));
+    // One step, in this order: the folder can go only once Postgres no longer writes to it.
+    cleanup.push(async () => {
+      await handle.stop();
+      if (handle.placedIn) await rm(handle.placedIn, { recursive: true, force: true });
+    });
     return handle;
   }
 

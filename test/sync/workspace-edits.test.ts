@@ -128,3 +128,41 @@ describe('workspace-side changes under delta sync', () => {
     expect(full.counts).toMatchObject({ membersFetched: 6, recipientsUnchanged: 6 });
   });
 });
+
+describe('photos of existing members', () => {
+  const stack = useSyncStack();
+  const { db, key } = stack;
+  const png = (seed: number) =>
+    Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, seed)]);
+
+  it('when a member changes their Entra photo, then the next full group sync stores it and writes one card version', async () => {
+    const ws = await createWorkspace(db, key, {
+      seed: 43,
+      users: 4,
+      traits: CLEAN,
+      groups: [{ displayName: 'Studio', users: 4 }],
+    });
+    const groupId = await linkGroup(db, ws.id, ws.tenant.groups[0]!.id);
+    const sync = (full = false) =>
+      syncGroup(db, stack.temporal.client, stack.worker.taskQueue, ws.id, groupId, { full });
+    const [person] = await ws.control.listUsers({ limit: 1 });
+    await ws.control.setPhoto(person!.id, { contentType: 'image/png', data: png(1) });
+    expect(await sync()).toMatchObject({ status: 'completed' });
+    const before = (await recipientByEntraId(db, ws.id, person!.id))!;
+    expect(before.photoHash).toBeTruthy();
+
+    await ws.control.setPhoto(person!.id, { contentType: 'image/png', data: png(2) });
+    const run = await sync(true);
+    expect(run).toMatchObject({ status: 'completed', syncType: 'full' });
+    const after = (await recipientByEntraId(db, ws.id, person!.id))!;
+    expect(after.photoHash).not.toBe(before.photoHash);
+    expect(run.counts).toMatchObject({ recipientsUpdated: 1, recipientsUnchanged: 3, cardsUpdated: 1 });
+    const card = (await cardOf(db, before.id, groupId))!;
+    expect(card.content).toMatchObject({ photo: { contentHash: after.photoHash } });
+
+    // Unchanged since: the next full sync checks the photo again and writes nothing.
+    const again = await sync(true);
+    expect(again.counts).toMatchObject({ recipientsUnchanged: 4 });
+    expect(again.counts.cardsUpdated ?? 0).toBe(0);
+  });
+});
