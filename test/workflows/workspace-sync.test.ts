@@ -137,4 +137,30 @@ describe('workspaceSyncWorkflow on stubbed activities', () => {
     });
     expect(stubs.names()).toEqual(['beginWorkspaceRun']);
   });
+  it('when a workspace sync is canceled while its children wait for approval, then the children end canceled and so does the workspace run', async () => {
+    const groupIds = [randomUUID(), randomUUID()];
+    const stubs = stubActivities(
+      {
+        planCleanUp: async () => ({
+          counts: {},
+          wouldRemove: 5,
+          memberCount: 5,
+          exceedsThreshold: true,
+          reason: 'would remove every member',
+        }),
+      },
+      { groupIds },
+    );
+    await withStubbedWorker(env, stubs.activities, async (taskQueue) => {
+      const handle = await start(taskQueue, 4);
+      while (stubs.inputsOf('setSyncRunStatus').length < 2) await sleep(25);
+      await handle.cancel();
+      await expect(handle.result()).rejects.toThrow(WorkflowFailedError);
+    });
+    const [finish] = stubs.inputsOf('finishWorkspaceRun');
+    expect(finish.canceled).toBe(true);
+    expect(finish.children.map((c: { outcome: string }) => c.outcome)).toEqual(['canceled', 'canceled']);
+    expect(stubs.inputsOf('finishSyncRun').map((i) => i.status)).toEqual(['canceled', 'canceled']);
+    expect(stubs.names()).not.toContain('applyFieldSettings');
+  });
 });
