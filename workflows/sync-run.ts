@@ -5,8 +5,6 @@ import { bookkeeping } from './activity-proxies';
 import { describeFailure } from './failures';
 import { trackRun, type RunMeta, type RunTracker } from './run-tracker';
 
-export type { RunMeta, RunTracker } from './run-tracker';
-
 export interface SyncResult {
   syncRunId: string;
   /** `skipped`: another run of the same group was going (Schedule overlap); no run record was written. */

@@ -26,4 +26,5 @@ if [ ! -s "$classpath" ] || [ "$dir/pom.xml" -nt "$classpath" ]; then
     exit 1
   }
 fi
-exec java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "$(cat "$classpath")" io.temporal.testserver.TestServer "$@"
+# A small heap and the quick JIT tier: the server holds a few test workflows on a shared two-core machine.
+exec java -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "$(cat "$classpath")" io.temporal.testserver.TestServer "$@"
