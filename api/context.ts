@@ -25,7 +25,7 @@ export interface AppDeps {
   logger: Logger;
   /** Where the API's metrics register; a fresh registry when omitted. */
   metricsRegistry?: Registry;
-  /** Per API key; default 20 requests burst, 10 per second. */
+  /** Per workspace, and per client address for keyless or refused requests; default DEFAULT_RATE_LIMIT. */
   rateLimit?: RateLimitOptions;
   /** Largest JSON body accepted (bytes or '1mb' form); default 1mb. */
   bodyLimit?: string | number;

@@ -63,6 +63,7 @@ async function main(): Promise<void> {
     entraClientFor: (conn, opts) => createEntraClient(conn, opts),
     logger,
     metricsRegistry,
+    rateLimit: config.rateLimit,
   });
 
   const server: Server = app.listen(config.port, () => {

@@ -18,6 +18,8 @@ export interface Config {
   dataDir: string;
   /** A group sync reads every member at least this often, even with delta links (FULL_SYNC_INTERVAL_DAYS, default 7). */
   fullSyncIntervalMs: number;
+  /** Per workspace (and per client address for keyless or refused requests). */
+  rateLimit: { refillPerSecond: number; capacity: number };
 }
 
 /** Parses the environment once, at an entry point. Nothing else reads process.env. */
@@ -37,6 +39,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`PORT=${env.PORT} is not a port number`);
+  const rateLimit = {
+    refillPerSecond: positiveNumber(env, 'RATE_LIMIT_PER_SECOND', 100),
+    capacity: positiveNumber(env, 'RATE_LIMIT_BURST', 200),
+  };
+  if (rateLimit.capacity < 1) throw new Error(`RATE_LIMIT_BURST=${env.RATE_LIMIT_BURST} must be at least 1`);
   return {
     production,
     databaseUrl: env.DATABASE_URL || null,
@@ -50,7 +57,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL || 'info',
     dataDir: env.DATA_DIR || '.data',
     fullSyncIntervalMs: fullSyncDays * 24 * 60 * 60 * 1000,
+    rateLimit,
   };
+}
+
+function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name}=${raw} must be a number above 0`);
+  return value;
 }
 
 /** A fixed development key keeps a local demo's secrets readable across restarts. */
