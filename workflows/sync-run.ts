@@ -82,7 +82,9 @@ export async function runSync(
   run.memo({ syncRunId, workspaceId: ref.workspaceId });
 
   const finish = (status: 'completed' | 'failed' | 'canceled', error: SyncRunError | null = null) =>
-    CancellationScope.nonCancellable(() => bookkeeping.finishSyncRun({ syncRunId, status, error }));
+    CancellationScope.nonCancellable(() =>
+      bookkeeping.finishSyncRun({ syncRunId, workspaceId: ref.workspaceId, status, error }),
+    );
   try {
     const begun = await bookkeeping.beginSyncRun({
       id: syncRunId,
