@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_TASK_QUEUE } from '../contracts/workflows';
+import { parseTemporalSecurity, type TemporalSecurity } from './temporal-security';
 
 export interface Config {
   production: boolean;
@@ -8,6 +9,8 @@ export interface Config {
   /** Unset: a Temporal dev server is started by `npm start` / `npm run services`. */
   temporalAddress: string | null;
   temporalNamespace: string;
+  /** TLS files and API key for a secured cluster or Temporal Cloud (TEMPORAL_TLS_*, TEMPORAL_API_KEY). */
+  temporalSecurity: TemporalSecurity;
   taskQueue: string;
   port: number;
   adminToken: string;
@@ -49,6 +52,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: env.DATABASE_URL || null,
     temporalAddress: env.TEMPORAL_ADDRESS || null,
     temporalNamespace: env.TEMPORAL_NAMESPACE || 'default',
+    temporalSecurity: parseTemporalSecurity(env),
     taskQueue: env.TASK_QUEUE || DEFAULT_TASK_QUEUE,
     port,
     adminToken: env.ADMIN_TOKEN || 'dev-admin-token',

@@ -4,6 +4,7 @@ import { createDatabase } from '../db/database';
 import { migrateToLatest } from '../db/migrate';
 import { createActivities } from '../activities/index';
 import { createEntraClient } from '../graph/entra-client';
+import { buildTemporalConnectionOptions, describeTemporalSecurity } from '../temporal/connection-options';
 import { bundleWorkflowsInChildProcess } from './bundle-workflows';
 import { createWorker } from './create-worker';
 import { createWorkerLogger } from './logger';
@@ -26,7 +27,11 @@ async function main(): Promise<void> {
     onIdleError: (err) => log.warn({ err }, 'a pooled Postgres connection was lost while idle'),
   });
   await migrateToLatest(db);
-  const connection = await NativeConnection.connect({ address: config.temporalAddress });
+  const temporalConnection = await buildTemporalConnectionOptions(
+    config.temporalAddress,
+    config.temporalSecurity,
+  );
+  const connection = await NativeConnection.connect(temporalConnection);
   const metrics = createWorkerMetrics(db, {
     onError: (err) => log.warn({ err }, 'could not write worker metrics'),
   });
@@ -55,7 +60,14 @@ async function main(): Promise<void> {
       if (worker.getState() === 'RUNNING') worker.shutdown();
     });
   }
-  log.info({ taskQueue: config.taskQueue, temporal: config.temporalAddress }, 'worker polling');
+  log.info(
+    {
+      taskQueue: config.taskQueue,
+      temporal: config.temporalAddress,
+      security: describeTemporalSecurity(temporalConnection),
+    },
+    'worker polling',
+  );
   await worker.run();
   await sweeper.close();
   await metrics.stop();
