@@ -21,6 +21,10 @@ export interface Config {
   dataDir: string;
   /** A group sync reads every member at least this often, even with delta links (FULL_SYNC_INTERVAL_DAYS, default 7). */
   fullSyncIntervalMs: number;
+  /** A prebuilt workflow bundle for the worker (WORKFLOW_BUNDLE_PATH); else the build's, else made at start. */
+  workflowBundlePath: string | null;
+  /** Activities one worker process runs at once (WORKER_ACTIVITY_SLOTS, default 8); replicas add theirs. */
+  workerActivitySlots: number;
   /** Per workspace (and per client address for keyless or refused requests). */
   rateLimit: { refillPerSecond: number; capacity: number };
 }
@@ -46,6 +50,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     refillPerSecond: positiveNumber(env, 'RATE_LIMIT_PER_SECOND', 100),
     capacity: positiveNumber(env, 'RATE_LIMIT_BURST', 200),
   };
+  const workerActivitySlots = positiveNumber(env, 'WORKER_ACTIVITY_SLOTS', 8);
+  if (!Number.isInteger(workerActivitySlots))
+    throw new Error(`WORKER_ACTIVITY_SLOTS=${env.WORKER_ACTIVITY_SLOTS} must be a whole number`);
   if (rateLimit.capacity < 1) throw new Error(`RATE_LIMIT_BURST=${env.RATE_LIMIT_BURST} must be at least 1`);
   return {
     production,
@@ -62,6 +69,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: env.DATA_DIR || '.data',
     fullSyncIntervalMs: fullSyncDays * 24 * 60 * 60 * 1000,
     rateLimit,
+    workflowBundlePath: env.WORKFLOW_BUNDLE_PATH || null,
+    workerActivitySlots,
   };
 }
 

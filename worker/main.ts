@@ -5,7 +5,7 @@ import { migrateToLatest } from '../db/migrate';
 import { createActivities } from '../activities/index';
 import { createEntraClient } from '../graph/entra-client';
 import { buildTemporalConnectionOptions, describeTemporalSecurity } from '../temporal/connection-options';
-import { bundleWorkflowsInChildProcess } from './bundle-workflows';
+import { bundleWorkflowsInChildProcess, findPrebuiltWorkflowBundle } from './bundle-workflows';
 import { createWorker } from './create-worker';
 import { createWorkerLogger } from './logger';
 import { createWorkerMetrics } from './metrics';
@@ -39,12 +39,14 @@ async function main(): Promise<void> {
     log.warn({ err }, "could not drop a finished run's working rows"),
   );
   void sweeper.sweepLeftovers();
-  const workflowBundlePath = await bundleWorkflowsInChildProcess();
+  const workflowBundlePath =
+    config.workflowBundlePath ?? findPrebuiltWorkflowBundle() ?? (await bundleWorkflowsInChildProcess());
   const worker = await createWorker({
     connection,
     workflowBundlePath,
     namespace: config.temporalNamespace,
     taskQueue: config.taskQueue,
+    maxConcurrentActivityTaskExecutions: config.workerActivitySlots,
     activities: createActivities({
       db,
       encryptionKey: config.encryptionKey,
@@ -63,6 +65,8 @@ async function main(): Promise<void> {
   log.info(
     {
       taskQueue: config.taskQueue,
+      identity: worker.options.identity,
+      activitySlots: config.workerActivitySlots,
       temporal: config.temporalAddress,
       security: describeTemporalSecurity(temporalConnection),
     },
