@@ -89,6 +89,7 @@ export function createApp(deps: AppDeps, modules: RouteModule[] = ROUTE_MODULES)
 
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', deps.trustProxy ?? false);
   app.set('etag', false);
   app.use(requestContext(deps.logger, metrics));
   app.use(express.json({ limit: deps.bodyLimit ?? '1mb', type: ['application/json', 'application/*+json'] }));

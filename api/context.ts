@@ -27,6 +27,8 @@ export interface AppDeps {
   metricsRegistry?: Registry;
   /** Per workspace, and per client address for keyless or refused requests; default DEFAULT_RATE_LIMIT. */
   rateLimit?: RateLimitOptions;
+  /** Express `trust proxy`: behind a load balancer, so the per-address rate limit sees clients, not it. */
+  trustProxy?: boolean | number | string;
   /** Largest JSON body accepted (bytes or '1mb' form); default 1mb. */
   bodyLimit?: string | number;
 }

@@ -69,6 +69,7 @@ async function main(): Promise<void> {
     logger,
     metricsRegistry,
     rateLimit: config.rateLimit,
+    trustProxy: config.trustProxy,
   });
 
   const server: Server = app.listen(config.port, () => {

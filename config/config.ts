@@ -25,6 +25,8 @@ export interface Config {
   workflowBundlePath: string | null;
   /** Activities one worker process runs at once (WORKER_ACTIVITY_SLOTS, default 8); replicas add theirs. */
   workerActivitySlots: number;
+  /** Express `trust proxy` (TRUST_PROXY): which proxies' X-Forwarded-For names the client address. */
+  trustProxy: boolean | number | string;
   /** Per workspace (and per client address for keyless or refused requests). */
   rateLimit: { refillPerSecond: number; capacity: number };
 }
@@ -70,8 +72,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     fullSyncIntervalMs: fullSyncDays * 24 * 60 * 60 * 1000,
     rateLimit,
     workflowBundlePath: env.WORKFLOW_BUNDLE_PATH || null,
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
     workerActivitySlots,
   };
+}
+
+/** `true`/`false`, a number of hops, or addresses and subnets (`loopback, 10.0.0.0/8`); default none. */
+function parseTrustProxy(raw: string | undefined): boolean | number | string {
+  if (!raw || raw === 'false') return false;
+  if (raw === 'true') return true;
+  return /^\d+$/.test(raw) ? Number(raw) : raw;
 }
 
 function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

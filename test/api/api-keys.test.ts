@@ -267,4 +267,31 @@ describe('rate limits per workspace and per client address', () => {
       await limited.close();
     }
   });
+
+  it('when a trusted proxy forwards two clients, then each has its own address bucket; an untrusted X-Forwarded-For is ignored', async () => {
+    const behindProxy = await startApiTest({
+      rateLimit: { capacity: 2, refillPerSecond: 0.2 },
+      trustProxy: 'loopback',
+      logger: pino({ level: 'silent' }),
+    });
+    const direct = await startApiTest({
+      rateLimit: { capacity: 2, refillPerSecond: 0.2 },
+      logger: pino({ level: 'silent' }),
+    });
+    try {
+      const from = (app: typeof direct.app, client: string) =>
+        request(app).get('/healthz').set('X-Forwarded-For', client);
+      for (const app of [behindProxy.app, direct.app]) {
+        expect((await from(app, '203.0.113.1')).status).toBe(200);
+        expect((await from(app, '203.0.113.1')).status).toBe(200);
+      }
+      expectProblem(await from(behindProxy.app, '203.0.113.1'), 429);
+      expect((await from(behindProxy.app, '203.0.113.2')).status).toBe(200);
+      // Without trust, every request is the socket's address: the second "client" shares the bucket.
+      expectProblem(await from(direct.app, '203.0.113.2'), 429);
+    } finally {
+      await behindProxy.close();
+      await direct.close();
+    }
+  });
 });

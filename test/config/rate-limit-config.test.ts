@@ -16,4 +16,11 @@ describe('rate limit configuration', () => {
     expect(() => loadConfig({ RATE_LIMIT_PER_SECOND: '0' })).toThrow(/RATE_LIMIT_PER_SECOND/);
     expect(() => loadConfig({ RATE_LIMIT_BURST: '0.5' })).toThrow(/RATE_LIMIT_BURST=0.5 must be at least 1/);
   });
+
+  it('when TRUST_PROXY is set, then it becomes the Express trust proxy setting; unset trusts no proxy', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toBe('loopback, 10.0.0.0/8');
+  });
 });
