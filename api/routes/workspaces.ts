@@ -54,7 +54,7 @@ export function workspaceRoutes(ctx: ApiContext): AnyRoute[] {
       operationId: 'updateWorkspace',
       summary: 'Disable or enable a workspace (admin)',
       description:
-        'While disabled, every key of the workspace answers 403; its data and keys are kept, and enabling it lets the same keys in again.',
+        'While disabled, every key of the workspace answers 403 and its syncs (Schedules, runs already going) fail `workspace_disabled` at their next activity; its data, keys and Schedules are kept, and enabling it lets the same keys in again.',
       tag: 'workspaces',
       auth: 'admin',
       params: IdParams,

@@ -213,4 +213,53 @@ describe('activities keep to the workspace in their input', () => {
       .executeTakeFirstOrThrow();
     expect(run.status).toBe('canceled');
   });
+
+  it('when the operator disabled the workspace, then its syncs fail workspace_disabled at the next activity, and the run can still be ended', async () => {
+    const off = await tenant();
+    await db
+      .updateTable('workspaces')
+      .set({ disabledAt: new Date() })
+      .where('id', '=', off.workspaceId)
+      .execute();
+    const failure = await failureOf(() =>
+      activities.chooseSyncType({
+        syncRunId: off.syncRunId,
+        workspaceId: off.workspaceId,
+        groupId: off.groupId,
+        full: true,
+      }),
+    );
+    expect(failure.type).toBe('workspace_disabled');
+    expect(failure.nonRetryable).toBe(true);
+    expect(failure.message).toContain('disabled by the operator');
+    const id = randomUUID();
+    const begin = await failureOf(() =>
+      activities.beginSyncRun({
+        id,
+        workspaceId: off.workspaceId,
+        kind: 'group',
+        trigger: 'schedule',
+        workflowId: `scope-${id}`,
+        temporalRunId: 'r',
+        groupId: off.groupId,
+      }),
+    );
+    expect(begin.type).toBe('workspace_disabled');
+    expect(await db.selectFrom('syncRuns').select('id').where('id', '=', id).execute()).toEqual([]);
+
+    await new MockActivityEnvironment().run(() =>
+      activities.finishSyncRun({
+        syncRunId: off.syncRunId,
+        workspaceId: off.workspaceId,
+        status: 'failed',
+        error: { code: 'workspace_disabled', message: 'disabled' },
+      }),
+    );
+    const run = await db
+      .selectFrom('syncRuns')
+      .select('status')
+      .where('id', '=', off.syncRunId)
+      .executeTakeFirstOrThrow();
+    expect(run.status).toBe('failed');
+  });
 });
