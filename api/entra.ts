@@ -1,5 +1,5 @@
 import type { Db } from '../db/database';
-import { loadEntraConnection } from '../db/repositories/entra-connections';
+import { loadEntraConnection } from '../engine/load-entra-connection';
 import { HttpProblem } from './http/problem';
 
 /** The part of graph/entra-client's EntraClient the API uses (the real client satisfies it). */

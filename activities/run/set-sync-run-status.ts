@@ -1,3 +1,4 @@
+import type { Phase } from '../../contracts/sync-runs';
 import { setRunStatus } from '../../db/repositories/sync-run-progress';
 import type { ActivityDeps } from '../../engine/deps';
 
@@ -6,7 +7,7 @@ export interface SetSyncRunStatusInput {
   /** The run's workspace, checked against the run (optional: tasks scheduled before it was sent). */
   workspaceId?: string;
   status: 'running' | 'waiting_approval';
-  phase?: string;
+  phase?: Phase;
 }
 
 /** Shows a run waiting for approval (and running again) in the run record. */

@@ -1,24 +1,18 @@
-import type { EntraConnection } from '../../graph/entra-client';
-import { decryptSecret } from '../../config/secret-box';
-import type { Db } from '../database';
+import type { Selectable } from 'kysely';
+import type { Conn } from '../database';
+import type { EntraConnectionsTable } from '../schema';
 
-/** The workspace's Entra connection with its secret decrypted, or null when none is set. */
-export async function loadEntraConnection(
-  db: Db,
+export type StoredEntraConnection = Selectable<EntraConnectionsTable>;
+
+/** The workspace's stored Entra connection (its secret still encrypted), or null when none is set. */
+export async function readEntraConnection(
+  db: Conn,
   workspaceId: string,
-  key: Buffer,
-): Promise<EntraConnection | null> {
+): Promise<StoredEntraConnection | null> {
   const row = await db
     .selectFrom('entraConnections')
     .selectAll()
     .where('workspaceId', '=', workspaceId)
     .executeTakeFirst();
-  if (!row) return null;
-  return {
-    tenantId: row.tenantId,
-    clientId: row.clientId,
-    clientSecret: decryptSecret(row.clientSecretEncrypted, key),
-    authorityHost: row.authorityHost,
-    graphBaseUrl: row.graphBaseUrl,
-  };
+  return row ?? null;
 }
