@@ -248,7 +248,21 @@ describe('rate limits per workspace and per client address', () => {
   });
 
   it('when a client address sends refused keys and keyless requests, then they share its bucket and it gets 429 before any lookup', async () => {
+    // Counts the key lookups the app makes, to show a limited address causes none.
+    const db = testDb();
+    let keyLookups = 0;
+    const countingDb = new Proxy(db, {
+      get(target, prop) {
+        const value = Reflect.get(target, prop, target);
+        if (prop !== 'selectFrom') return typeof value === 'function' ? value.bind(target) : value;
+        return (table: never) => {
+          if (String(table) === 'apiKeys') keyLookups += 1;
+          return target.selectFrom(table);
+        };
+      },
+    });
     const limited = await startApiTest({
+      db: countingDb,
       rateLimit: { capacity: 3, refillPerSecond: 0.2 },
       logger: pino({ level: 'silent' }),
     });
@@ -259,12 +273,15 @@ describe('rate limits per workspace and per client address', () => {
         (await request(limited.app).get('/healthz')).status,
       ];
       expect(statuses).toEqual([401, 401, 200]);
+      expect(keyLookups).toBe(1);
       const res = await as(limited.app, 'ecs_guess-2').get('/v1/groups');
       expectProblem(res, 429);
       expect(res.body.detail).toContain('client address');
+      expect(keyLookups).toBe(1);
       expectProblem(await request(limited.app).get('/healthz'), 429);
     } finally {
       await limited.close();
+      await db.destroy().catch(() => {});
     }
   });
 
