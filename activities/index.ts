@@ -13,10 +13,11 @@ import { createPlanCleanUpActivity } from './group-sync/plan-clean-up';
 import { createSetSyncRunStatusActivity } from './run/set-sync-run-status';
 import { createUpdateCardsActivity } from './group-sync/update-cards';
 import { createWorkspaceActivities } from './workspace-sync';
+import { guardWorkspaceScope } from './workspace-scope-guard';
 
 /** Every activity the worker registers, built from explicit dependencies. */
 export function createActivities(deps: ActivityDeps) {
-  return countRetries(deps, {
+  const activities = {
     beginSyncRun: createBeginSyncRunActivity(deps),
     setSyncRunStatus: createSetSyncRunStatusActivity(deps),
     finishSyncRun: createFinishSyncRunActivity(deps),
@@ -30,7 +31,8 @@ export function createActivities(deps: ActivityDeps) {
     fetchRecipientUser: createFetchRecipientUserActivity(deps),
     fetchUsersByIds: createFetchUsersByIdsActivity(deps),
     ...createWorkspaceActivities(deps),
-  });
+  };
+  return countRetries(deps, guardWorkspaceScope(deps.db, activities));
 }
 
 type AnyActivity = (...args: never[]) => Promise<unknown>;

@@ -4,7 +4,8 @@ import type { AppDeps, ApiContext } from './context';
 import { createAuthenticator } from './http/auth';
 import { problemHandler, sendProblem } from './http/errors';
 import { HttpProblem } from './http/problem';
-import { TokenBuckets } from './http/rate-limit';
+import { DEFAULT_RATE_LIMIT } from './http/rate-limit';
+import { createRequestLimits } from './http/request-limits';
 import { requestContext } from './http/request-context';
 import { defineRoute, expressPath, reply, type AnyRoute } from './http/route';
 import { parsePart } from './http/validate';
@@ -21,6 +22,8 @@ import { syncRunRoutes } from './routes/sync-runs';
 import { scheduleRoutes } from './routes/schedules';
 import { syncAllRoutes } from './routes/sync-all';
 import { workspaceRoutes } from './routes/workspaces';
+import { adminApiKeyRoutes } from './routes/admin-api-keys';
+import { apiKeyRoutes } from './routes/api-keys';
 
 export type { AppDeps } from './context';
 
@@ -30,6 +33,8 @@ export type RouteModule = (ctx: ApiContext) => AnyRoute[];
 /** Every resource the API serves. To add one, append its module here; nothing else changes. */
 export const ROUTE_MODULES: RouteModule[] = [
   workspaceRoutes,
+  apiKeyRoutes,
+  adminApiKeyRoutes,
   entraConnectionRoutes,
   fieldSettingRoutes,
   directoryRoutes,
@@ -65,7 +70,7 @@ export function createApp(deps: AppDeps, modules: RouteModule[] = ROUTE_MODULES)
   const metrics = createApiMetrics(deps.metricsRegistry ?? new Registry(), deps.db);
   const ctx: ApiContext = { ...deps, metrics };
   const authenticate = createAuthenticator(deps.db, deps.config.adminToken);
-  const buckets = new TokenBuckets(deps.rateLimit ?? { capacity: 20, refillPerSecond: 10 });
+  const limits = createRequestLimits(deps.rateLimit ?? DEFAULT_RATE_LIMIT);
 
   const routes = modules.flatMap((m) => m(ctx));
   let document: unknown;
@@ -84,9 +89,28 @@ export function createApp(deps: AppDeps, modules: RouteModule[] = ROUTE_MODULES)
 
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', deps.trustProxy ?? false);
   app.set('etag', false);
   app.use(requestContext(deps.logger, metrics));
   app.use(express.json({ limit: deps.bodyLimit ?? '1mb', type: ['application/json', 'application/*+json'] }));
+
+  /** Refused and keyless requests count per client address; accepted ones per workspace. */
+  async function authenticateWithinLimits(req: Request, auth: AnyRoute['auth']) {
+    if (auth === 'none') {
+      limits.chargeAddress(req);
+      return null;
+    }
+    limits.checkAddress(req);
+    let principal;
+    try {
+      principal = await authenticate(req, auth);
+    } catch (err) {
+      limits.chargeFailure(req);
+      throw err;
+    }
+    if (principal) limits.chargePrincipal(principal);
+    return principal;
+  }
 
   const byPath = new Map<string, AnyRoute[]>();
   for (const route of routes) byPath.set(route.path, [...(byPath.get(route.path) ?? []), route]);
@@ -95,21 +119,8 @@ export function createApp(deps: AppDeps, modules: RouteModule[] = ROUTE_MODULES)
     const pathRoutes = byPath.get(path)!;
     for (const route of pathRoutes) {
       app[route.method](expressPath(path), async (req: Request, res: Response) => {
-        const principal = await authenticate(req, route.auth);
-        if (principal) {
-          res.locals.workspaceId = principal.workspaceId || undefined;
-          const taken = buckets.take(principal.apiKeyId);
-          if (!taken.allowed) {
-            throw new HttpProblem(
-              429,
-              `rate limit exceeded for this key; retry in ${taken.retryAfterSeconds} s`,
-              {},
-              {
-                'Retry-After': String(taken.retryAfterSeconds),
-              },
-            );
-          }
-        }
+        const principal = await authenticateWithinLimits(req, route.auth);
+        if (principal) res.locals.workspaceId = principal.workspaceId || undefined;
         const params = parsePart('params', route.params, req);
         const query = parsePart('query', route.query, req);
         const body = parsePart('body', route.body, req);
@@ -152,6 +163,7 @@ export function createApp(deps: AppDeps, modules: RouteModule[] = ROUTE_MODULES)
   }
 
   app.use((req) => {
+    limits.chargeAddress(req);
     throw new HttpProblem(404, `no route ${req.method} ${req.path}; see GET /openapi.json`);
   });
   app.use(problemHandler(deps.logger));

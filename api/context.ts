@@ -25,8 +25,10 @@ export interface AppDeps {
   logger: Logger;
   /** Where the API's metrics register; a fresh registry when omitted. */
   metricsRegistry?: Registry;
-  /** Per API key; default 20 requests burst, 10 per second. */
+  /** Per workspace, and per client address for keyless or refused requests; default DEFAULT_RATE_LIMIT. */
   rateLimit?: RateLimitOptions;
+  /** Express `trust proxy`: behind a load balancer, so the per-address rate limit sees clients, not it. */
+  trustProxy?: boolean | number | string;
   /** Largest JSON body accepted (bytes or '1mb' form); default 1mb. */
   bodyLimit?: string | number;
 }

@@ -6,6 +6,7 @@ import { createDatabase } from '../db/database';
 import { migrateToLatest } from '../db/migrate';
 import { createEntraClient } from '../graph/entra-client';
 import { createTemporalClient } from '../temporal/client';
+import { buildTemporalConnectionOptions, describeTemporalSecurity } from '../temporal/connection-options';
 import { createApp } from './app';
 
 /** How long in-flight requests get to finish after SIGTERM before the process exits anyway. */
@@ -43,8 +44,12 @@ async function main(): Promise<void> {
     onIdleError: (err) => logger.warn({ err }, 'a pooled Postgres connection was lost while idle'),
   });
   await migrateToLatest(db);
+  const temporalConnection = await buildTemporalConnectionOptions(
+    config.temporalAddress,
+    config.temporalSecurity,
+  );
   const temporal = await createTemporalClient({
-    address: config.temporalAddress,
+    connection: temporalConnection,
     namespace: config.temporalNamespace,
   });
   const metricsRegistry = new Registry();
@@ -63,11 +68,18 @@ async function main(): Promise<void> {
     entraClientFor: (conn, opts) => createEntraClient(conn, opts),
     logger,
     metricsRegistry,
+    rateLimit: config.rateLimit,
+    trustProxy: config.trustProxy,
   });
 
   const server: Server = app.listen(config.port, () => {
     logger.info(
-      { port: config.port, taskQueue: config.taskQueue, namespace: config.temporalNamespace },
+      {
+        port: config.port,
+        taskQueue: config.taskQueue,
+        namespace: config.temporalNamespace,
+        temporal: describeTemporalSecurity(temporalConnection),
+      },
       'api listening',
     );
   });

@@ -36,13 +36,14 @@ export function buildOpenApiDocument(routes: AnyRoute[], info: { version: string
     }
     const add = (status: number, description: string) => (responses[status] ??= problemResponse(description));
     if (route.params || route.query || route.body) add(400, 'invalid input; `errors` names each bad field');
-    if (route.auth !== 'none') add(401, 'missing or invalid bearer token');
+    if (route.auth !== 'none') add(401, 'missing, invalid, revoked or expired bearer token');
+    if (route.auth === 'workspace') add(403, 'the workspace is disabled by the operator');
     if (route.params) add(404, 'no such object in this workspace');
     if (route.body) {
       add(413, 'body too large');
       add(415, 'body is not JSON');
     }
-    if (route.auth !== 'none') add(429, 'rate limit exceeded; see Retry-After');
+    add(429, 'rate limit exceeded (per workspace; per client address without a key); see Retry-After');
     add(500, 'unexpected error');
 
     const bodySchema = route.body as z.ZodType | undefined;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_TASK_QUEUE } from '../contracts/workflows';
+import { parseTemporalSecurity, type TemporalSecurity } from './temporal-security';
 
 export interface Config {
   production: boolean;
@@ -8,6 +9,8 @@ export interface Config {
   /** Unset: a Temporal dev server is started by `npm start` / `npm run services`. */
   temporalAddress: string | null;
   temporalNamespace: string;
+  /** TLS files and API key for a secured cluster or Temporal Cloud (TEMPORAL_TLS_*, TEMPORAL_API_KEY). */
+  temporalSecurity: TemporalSecurity;
   taskQueue: string;
   port: number;
   adminToken: string;
@@ -18,6 +21,14 @@ export interface Config {
   dataDir: string;
   /** A group sync reads every member at least this often, even with delta links (FULL_SYNC_INTERVAL_DAYS, default 7). */
   fullSyncIntervalMs: number;
+  /** A prebuilt workflow bundle for the worker (WORKFLOW_BUNDLE_PATH); else the build's, else made at start. */
+  workflowBundlePath: string | null;
+  /** Activities one worker process runs at once (WORKER_ACTIVITY_SLOTS, default 8); replicas add theirs. */
+  workerActivitySlots: number;
+  /** Express `trust proxy` (TRUST_PROXY): which proxies' X-Forwarded-For names the client address. */
+  trustProxy: boolean | number | string;
+  /** Per workspace (and per client address for keyless or refused requests). */
+  rateLimit: { refillPerSecond: number; capacity: number };
 }
 
 /** Parses the environment once, at an entry point. Nothing else reads process.env. */
@@ -37,11 +48,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`PORT=${env.PORT} is not a port number`);
+  const rateLimit = {
+    refillPerSecond: positiveNumber(env, 'RATE_LIMIT_PER_SECOND', 100),
+    capacity: positiveNumber(env, 'RATE_LIMIT_BURST', 200),
+  };
+  const workerActivitySlots = positiveNumber(env, 'WORKER_ACTIVITY_SLOTS', 8);
+  if (!Number.isInteger(workerActivitySlots))
+    throw new Error(`WORKER_ACTIVITY_SLOTS=${env.WORKER_ACTIVITY_SLOTS} must be a whole number`);
+  if (rateLimit.capacity < 1) throw new Error(`RATE_LIMIT_BURST=${env.RATE_LIMIT_BURST} must be at least 1`);
   return {
     production,
     databaseUrl: env.DATABASE_URL || null,
     temporalAddress: env.TEMPORAL_ADDRESS || null,
     temporalNamespace: env.TEMPORAL_NAMESPACE || 'default',
+    temporalSecurity: parseTemporalSecurity(env),
     taskQueue: env.TASK_QUEUE || DEFAULT_TASK_QUEUE,
     port,
     adminToken: env.ADMIN_TOKEN || 'dev-admin-token',
@@ -50,7 +70,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL || 'info',
     dataDir: env.DATA_DIR || '.data',
     fullSyncIntervalMs: fullSyncDays * 24 * 60 * 60 * 1000,
+    rateLimit,
+    workflowBundlePath: env.WORKFLOW_BUNDLE_PATH || null,
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    workerActivitySlots,
   };
+}
+
+/** `true`/`false`, a number of hops, or addresses and subnets (`loopback, 10.0.0.0/8`); default none. */
+function parseTrustProxy(raw: string | undefined): boolean | number | string {
+  if (!raw || raw === 'false') return false;
+  if (raw === 'true') return true;
+  return /^\d+$/.test(raw) ? Number(raw) : raw;
+}
+
+function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name}=${raw} must be a number above 0`);
+  return value;
 }
 
 /** A fixed development key keeps a local demo's secrets readable across restarts. */

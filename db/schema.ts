@@ -42,6 +42,8 @@ type JsonWithDefault<T> = ColumnType<T, T | string | undefined, T | string>;
 export interface WorkspacesTable {
   id: Generated<string>;
   name: string;
+  /** Set by the operator: every key of the workspace answers 403 while it is. */
+  disabledAt: Date | null;
   createdAt: CreatedAt;
 }
 
@@ -52,6 +54,8 @@ export interface ApiKeysTable {
   prefix: string;
   createdAt: CreatedAt;
   revokedAt: Date | null;
+  /** Past it the key is refused like a revoked one; null: no expiry. */
+  expiresAt: Date | null;
 }
 
 export interface EntraConnectionsTable {

@@ -4,7 +4,8 @@ import { createDatabase } from '../db/database';
 import { migrateToLatest } from '../db/migrate';
 import { createActivities } from '../activities/index';
 import { createEntraClient } from '../graph/entra-client';
-import { bundleWorkflowsInChildProcess } from './bundle-workflows';
+import { buildTemporalConnectionOptions, describeTemporalSecurity } from '../temporal/connection-options';
+import { bundleWorkflowsInChildProcess, findPrebuiltWorkflowBundle } from './bundle-workflows';
 import { createWorker } from './create-worker';
 import { createWorkerLogger } from './logger';
 import { createWorkerMetrics } from './metrics';
@@ -26,7 +27,11 @@ async function main(): Promise<void> {
     onIdleError: (err) => log.warn({ err }, 'a pooled Postgres connection was lost while idle'),
   });
   await migrateToLatest(db);
-  const connection = await NativeConnection.connect({ address: config.temporalAddress });
+  const temporalConnection = await buildTemporalConnectionOptions(
+    config.temporalAddress,
+    config.temporalSecurity,
+  );
+  const connection = await NativeConnection.connect(temporalConnection);
   const metrics = createWorkerMetrics(db, {
     onError: (err) => log.warn({ err }, 'could not write worker metrics'),
   });
@@ -34,12 +39,14 @@ async function main(): Promise<void> {
     log.warn({ err }, "could not drop a finished run's working rows"),
   );
   void sweeper.sweepLeftovers();
-  const workflowBundlePath = await bundleWorkflowsInChildProcess();
+  const workflowBundlePath =
+    config.workflowBundlePath ?? findPrebuiltWorkflowBundle() ?? (await bundleWorkflowsInChildProcess());
   const worker = await createWorker({
     connection,
     workflowBundlePath,
     namespace: config.temporalNamespace,
     taskQueue: config.taskQueue,
+    maxConcurrentActivityTaskExecutions: config.workerActivitySlots,
     activities: createActivities({
       db,
       encryptionKey: config.encryptionKey,
@@ -55,7 +62,16 @@ async function main(): Promise<void> {
       if (worker.getState() === 'RUNNING') worker.shutdown();
     });
   }
-  log.info({ taskQueue: config.taskQueue, temporal: config.temporalAddress }, 'worker polling');
+  log.info(
+    {
+      taskQueue: config.taskQueue,
+      identity: worker.options.identity,
+      activitySlots: config.workerActivitySlots,
+      temporal: config.temporalAddress,
+      security: describeTemporalSecurity(temporalConnection),
+    },
+    'worker polling',
+  );
   await worker.run();
   await sweeper.close();
   await metrics.stop();

@@ -47,6 +47,7 @@ export async function groupSyncWorkflow(input: GroupSyncInput): Promise<SyncResu
       // The record first, then the query: whoever sees the wait in `progress` finds it in the record too.
       await bookkeeping.setSyncRunStatus({
         syncRunId: run.syncRunId,
+        workspaceId: scope.workspaceId,
         status: 'waiting_approval',
         phase: 'waiting_approval',
       });
@@ -62,6 +63,7 @@ export async function groupSyncWorkflow(input: GroupSyncInput): Promise<SyncResu
       run.progress.pendingApproval = null;
       await bookkeeping.setSyncRunStatus({
         syncRunId: run.syncRunId,
+        workspaceId: scope.workspaceId,
         status: 'running',
         phase: 'applying_field_settings',
       });

@@ -16,6 +16,7 @@ export interface RunMeta {
 /** The running sync as its body sees it: the state the `progress` query answers with. */
 export interface RunTracker {
   syncRunId: string;
+  workspaceId: string;
   progress: SyncProgress;
   phase(name: SyncProgress['phase']): void;
   counts(counts: Partial<SyncCounts>): void;
@@ -53,6 +54,7 @@ export function trackRun(ref: SyncRunRef, meta: RunMeta, opts: TrackRunOptions =
   const memo: Record<string, unknown> = { ...(info.memo ?? {}) };
   const run: RunTracker = {
     syncRunId,
+    workspaceId: ref.workspaceId,
     progress,
     phase: (name) => (progress.phase = name),
     counts: (counts) => (progress.counts = counts),

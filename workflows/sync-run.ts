@@ -48,14 +48,14 @@ export async function runSync(
     }
     run.memo({ groupName: begun.groupName });
     await body(run);
-    const { counts } = await finishRun(syncRunId, 'completed');
+    const { counts } = await finishRun(run, 'completed');
     progress.status = 'completed';
     progress.phase = 'done';
     progress.counts = counts;
     return { syncRunId, status: 'completed', counts };
   } catch (err) {
     if (isCancellation(err)) {
-      await finishRun(syncRunId, 'canceled');
+      await finishRun(run, 'canceled');
       progress.status = 'canceled';
       throw err;
     }
@@ -65,11 +65,14 @@ export async function runSync(
 
 /** Ends the run record; runs even in a canceled scope, since the record must say how the run ended. */
 function finishRun(
-  syncRunId: string,
+  run: Pick<RunTracker, 'syncRunId' | 'workspaceId'>,
   status: 'completed' | 'failed' | 'canceled',
   error: SyncRunError | null = null,
 ) {
-  return CancellationScope.nonCancellable(() => bookkeeping.finishSyncRun({ syncRunId, status, error }));
+  const { syncRunId, workspaceId } = run;
+  return CancellationScope.nonCancellable(() =>
+    bookkeeping.finishSyncRun({ syncRunId, workspaceId, status, error }),
+  );
 }
 
 /**
@@ -79,7 +82,7 @@ function finishRun(
  */
 export async function failRun(run: RunTracker, err: unknown): Promise<never> {
   const error = describeFailure(err);
-  await finishRun(run.syncRunId, 'failed', error);
+  await finishRun(run, 'failed', error);
   run.progress.status = 'failed';
   throw ApplicationFailure.nonRetryable(error.message, error.code);
 }

@@ -15,6 +15,8 @@ import type { ActivityDeps } from '../../engine/deps';
 
 export interface FinishSyncRunInput {
   syncRunId: string;
+  /** The run's workspace, checked against the run (optional: tasks scheduled before it was sent). */
+  workspaceId?: string;
   status: 'completed' | 'failed' | 'canceled';
   error?: SyncRunError | null;
 }

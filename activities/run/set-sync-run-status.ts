@@ -4,6 +4,8 @@ import type { ActivityDeps } from '../../engine/deps';
 
 export interface SetSyncRunStatusInput {
   syncRunId: string;
+  /** The run's workspace, checked against the run (optional: tasks scheduled before it was sent). */
+  workspaceId?: string;
   status: 'running' | 'waiting_approval';
   phase?: Phase;
 }

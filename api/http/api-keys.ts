@@ -2,6 +2,9 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 const KEY_PREFIX = 'ecs_';
 
+/** Keys that work at once per workspace: enough to rotate, too few to hand one to every script. */
+export const MAX_ACTIVE_API_KEYS = 10;
+
 export interface NewApiKey {
   /** Shown to the caller once; never stored. */
   key: string;

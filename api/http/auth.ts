@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 import { timingSafeEqual } from 'node:crypto';
 import type { Db } from '../../db/database';
-import { findActiveApiKeyByHash } from '../../db/repositories/api-keys';
+import { findApiKeyForAuth } from '../../db/repositories/api-keys';
 import { bearerToken, hashApiKey, secretsEqual } from './api-keys';
 import { HttpProblem } from './problem';
 import type { RouteAuth } from './route';
@@ -15,7 +15,10 @@ export interface Principal {
 
 const unauthorized = (detail: string) => new HttpProblem(401, detail, {}, { 'WWW-Authenticate': 'Bearer' });
 
-/** Checks the bearer token a route asks for; throws 401 problems that say which token is expected. */
+/**
+ * Checks the bearer token a route asks for. Throws 401 problems that say which token is expected
+ * or why a key no longer works (unknown, revoked, expired), and 403 for a disabled workspace.
+ */
 export function createAuthenticator(db: Db, adminToken: string) {
   return async function authenticate(req: Request, auth: RouteAuth): Promise<Principal | null> {
     if (auth === 'none') return null;
@@ -28,10 +31,22 @@ export function createAuthenticator(db: Db, adminToken: string) {
     }
     if (!token) throw unauthorized('send a workspace API key as Authorization: Bearer <key>');
     const hash = hashApiKey(token);
-    const key = await findActiveApiKeyByHash(db, hash);
+    const key = await findApiKeyForAuth(db, hash);
     // The lookup is by hash; the comparison after it stays constant-time all the same.
     if (!key || !timingSafeEqual(Buffer.from(key.keyHash), Buffer.from(hash))) {
-      throw unauthorized('the API key is not valid or has been revoked');
+      throw unauthorized('the API key is not valid');
+    }
+    if (key.revokedAt) throw unauthorized('the API key has been revoked; use another key of the workspace');
+    if (key.expired) {
+      throw unauthorized(
+        `the API key expired at ${key.expiresAt!.toISOString()}; create a new one with another key (POST /v1/api-keys) or ask the operator`,
+      );
+    }
+    if (key.workspaceDisabledAt) {
+      throw new HttpProblem(
+        403,
+        `workspace ${key.workspaceId} is disabled by the operator; its keys work again once the operator enables it`,
+      );
     }
     return { workspaceId: key.workspaceId, apiKeyId: key.id };
   };

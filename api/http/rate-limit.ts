@@ -9,8 +9,11 @@ interface Bucket {
   at: number;
 }
 
+/** Per workspace: a client paging 100,000 recipients at 200 a page is not held back. */
+export const DEFAULT_RATE_LIMIT: RateLimitOptions = { capacity: 200, refillPerSecond: 100 };
+
 /**
- * An in-memory token bucket per API key. Per process: with several API replicas each enforces its
+ * An in-memory token bucket per key (a workspace, a client address). Per process: with several API replicas each enforces its
  * own share, which is enough to stop one runaway script without a shared store.
  */
 export class TokenBuckets {
@@ -32,10 +35,18 @@ export class TokenBuckets {
       return { allowed: true };
     }
     this.buckets.set(key, bucket);
-    return {
-      allowed: false,
-      retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / this.opts.refillPerSecond)),
-    };
+    return { allowed: false, retryAfterSeconds: this.retryAfter(bucket) };
+  }
+
+  /** Says whether a token is left, without taking it. */
+  peek(key: string): { allowed: true } | { allowed: false; retryAfterSeconds: number } {
+    const bucket = this.refill(this.buckets.get(key), this.now());
+    if (bucket.tokens >= 1) return { allowed: true };
+    return { allowed: false, retryAfterSeconds: this.retryAfter(bucket) };
+  }
+
+  private retryAfter(bucket: Bucket): number {
+    return Math.max(1, Math.ceil((1 - bucket.tokens) / this.opts.refillPerSecond));
   }
 
   private refill(bucket: Bucket | undefined, now: number): Bucket {
@@ -47,7 +58,7 @@ export class TokenBuckets {
     return { tokens, at: now };
   }
 
-  /** Full buckets carry no state worth keeping; drop them so revoked keys do not pile up. */
+  /** Full buckets carry no state worth keeping; drop them so idle clients do not pile up. */
   private sweep(now: number): void {
     if (this.buckets.size < 10_000) return;
     for (const [key, bucket] of this.buckets) {

@@ -19,7 +19,7 @@ export interface HandlerInput<P, Q, B> {
   body: B;
   /** Set on `workspace` routes: the workspace the API key belongs to. */
   workspaceId: string;
-  /** Set on `workspace` routes: the key in use (for rate limits and key management). */
+  /** Set on `workspace` routes: the key in use (`admin` for the operator token). */
   apiKeyId: string;
   req: Request;
   res: Response;

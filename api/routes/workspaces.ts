@@ -1,33 +1,22 @@
-import { createWorkspace } from '../../db/repositories/workspaces';
-import {
-  countActiveApiKeys,
-  insertApiKey,
-  listApiKeys,
-  revokeApiKey,
-  type ApiKeyRow,
-} from '../../db/repositories/api-keys';
+import { createWorkspace, setWorkspaceDisabled } from '../../db/repositories/workspaces';
+import type { WorkspaceRow } from '../../db/schema';
 import { DEFAULT_FIELD_SETTINGS } from '../../domain/fields';
 import type { ApiContext } from '../context';
 import { generateApiKey } from '../http/api-keys';
-import { HttpProblem, notFound } from '../http/problem';
+import { notFound } from '../http/problem';
 import { defineRoute, reply, type AnyRoute } from '../http/route';
-import { IdParams, iso, Problem } from '../schemas/common';
-import {
-  ApiKey,
-  ApiKeyCreated,
-  ApiKeyList,
-  CreateWorkspaceBody,
-  WorkspaceCreated,
-} from '../schemas/workspaces';
+import { IdParams, iso } from '../schemas/common';
+import { CreateWorkspaceBody, UpdateWorkspaceBody, Workspace, WorkspaceCreated } from '../schemas/workspaces';
 
-const toApiKey = (row: ApiKeyRow): ApiKey => ({
+const toWorkspace = (row: WorkspaceRow): Workspace => ({
   id: row.id,
-  prefix: row.prefix,
+  name: row.name,
+  disabled: row.disabledAt !== null,
+  disabledAt: iso(row.disabledAt),
   createdAt: row.createdAt.toISOString(),
-  revokedAt: iso(row.revokedAt),
 });
 
-/** Workspaces (operator, ADMIN_TOKEN) and the workspace's own API keys. */
+/** Workspaces: created and disabled by the operator (ADMIN_TOKEN). */
 export function workspaceRoutes(ctx: ApiContext): AnyRoute[] {
   return [
     defineRoute({
@@ -60,57 +49,21 @@ export function workspaceRoutes(ctx: ApiContext): AnyRoute[] {
       },
     }),
     defineRoute({
-      method: 'get',
-      path: '/v1/api-keys',
-      operationId: 'listApiKeys',
-      summary: "The workspace's API keys (prefixes only)",
+      method: 'patch',
+      path: '/v1/workspaces/{id}',
+      operationId: 'updateWorkspace',
+      summary: 'Disable or enable a workspace (admin)',
+      description:
+        'While disabled, every key of the workspace answers 403 and its syncs (Schedules, runs already going) fail `workspace_disabled` at their next activity; its data, keys and Schedules are kept, and enabling it lets the same keys in again.',
       tag: 'workspaces',
-      auth: 'workspace',
-      responses: { 200: { description: 'keys, revoked ones included', schema: ApiKeyList } },
-      async handler({ workspaceId }) {
-        const rows = await listApiKeys(ctx.db, workspaceId);
-        return reply(200, { items: rows.map(toApiKey), nextCursor: null });
-      },
-    }),
-    defineRoute({
-      method: 'post',
-      path: '/v1/api-keys',
-      operationId: 'createApiKey',
-      summary: 'Create another API key for this workspace (to rotate keys)',
-      tag: 'workspaces',
-      auth: 'workspace',
-      responses: { 201: { description: 'the new key, shown once', schema: ApiKeyCreated } },
-      async handler({ workspaceId }) {
-        const key = generateApiKey();
-        const row = await insertApiKey(ctx.db, workspaceId, key.hash, key.prefix);
-        return reply(201, { ...toApiKey(row), apiKey: key.key });
-      },
-    }),
-    defineRoute({
-      method: 'delete',
-      path: '/v1/api-keys/{id}',
-      operationId: 'revokeApiKey',
-      summary: 'Revoke an API key',
-      description: 'Refused (409) for the last active key, which would lock the workspace out.',
-      tag: 'workspaces',
-      auth: 'workspace',
+      auth: 'admin',
       params: IdParams,
-      responses: {
-        204: { description: 'revoked' },
-        409: { description: 'the last active key', schema: Problem },
-      },
-      async handler({ workspaceId, params }) {
-        const keys = await listApiKeys(ctx.db, workspaceId);
-        const key = keys.find((k) => k.id === params.id && !k.revokedAt);
-        if (!key) throw notFound('API key', params.id);
-        if ((await countActiveApiKeys(ctx.db, workspaceId)) <= 1) {
-          throw new HttpProblem(
-            409,
-            "this is the workspace's last active key: create another with POST /v1/api-keys first",
-          );
-        }
-        await revokeApiKey(ctx.db, workspaceId, params.id);
-        return reply(204);
+      body: UpdateWorkspaceBody,
+      responses: { 200: { description: 'the workspace', schema: Workspace } },
+      async handler({ params, body }) {
+        const row = await setWorkspaceDisabled(ctx.db, params.id, body.disabled);
+        if (!row) throw notFound('workspace', params.id);
+        return reply(200, toWorkspace(row));
       },
     }),
   ];

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../database';
 import type { WorkspaceRow } from '../schema';
 import type { FieldSetting } from '../../domain/fields';
@@ -29,4 +30,25 @@ export async function createWorkspace(
     }
     return { workspace, apiKeyId: key.id };
   });
+}
+
+export async function findWorkspace(db: Db, id: string): Promise<WorkspaceRow | undefined> {
+  return db.selectFrom('workspaces').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Disables (now) or re-enables a workspace; undefined when there is no such workspace. */
+export async function setWorkspaceDisabled(
+  db: Db,
+  id: string,
+  disabled: boolean,
+): Promise<WorkspaceRow | undefined> {
+  return (
+    db
+      .updateTable('workspaces')
+      // Disabling twice keeps the first time it was disabled.
+      .set({ disabledAt: disabled ? sql<Date>`coalesce(disabled_at, now())` : null })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst()
+  );
 }
