@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Db } from '../db/database';
+import type { OutboundPolicy } from '../net/outbound-policy';
 import type { EntraClientFactory } from './entra';
 import type { RateLimitOptions } from './http/rate-limit';
 import type { ApiMetrics } from './metrics';
@@ -22,6 +23,8 @@ export interface AppDeps {
   temporal: Client;
   config: ApiConfig;
   entraClientFor: EntraClientFactory;
+  /** What a workspace may point its Entra connection at (the operator's OUTBOUND_ALLOW_HOSTS). */
+  outboundPolicy: OutboundPolicy;
   logger: Logger;
   /** Where the API's metrics register; a fresh registry when omitted. */
   metricsRegistry?: Registry;

@@ -110,6 +110,10 @@ export function entraProblem(err: unknown): HttpProblem | null {
     case 'group_not_found':
     case 'user_not_found':
       return new HttpProblem(404, err.message, extra);
+    case 'outbound_refused':
+      return new HttpProblem(422, `${err.message}; fix the connection with PUT /v1/entra-connection`, extra);
+    case 'graph_limit_exceeded':
+      return new HttpProblem(502, err.message, extra);
     case 'bad_request':
       return new HttpProblem(400, `Microsoft Graph refused the query: ${err.message}`, extra);
     case 'skiptoken_expired':

@@ -4,7 +4,8 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import { loadConfig } from '../config/config';
 import { createDatabase } from '../db/database';
 import { migrateToLatest } from '../db/migrate';
-import { createEntraClient } from '../graph/entra-client';
+import { entraClientFactory } from '../graph/entra-client';
+import { createOutbound } from '../net/outbound';
 import { createTemporalClient } from '../temporal/client';
 import { createApp } from './app';
 
@@ -60,7 +61,8 @@ async function main(): Promise<void> {
       adminToken: config.adminToken,
       encryptionKey: config.encryptionKey,
     },
-    entraClientFor: (conn, opts) => createEntraClient(conn, opts),
+    entraClientFor: entraClientFactory(createOutbound(config.outboundAllowHosts), config.graphLimits),
+    outboundPolicy: config.outboundAllowHosts,
     logger,
     metricsRegistry,
   });

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_TASK_QUEUE } from '../contracts/workflows';
+import { DEFAULT_GRAPH_LIMITS, GRAPH_LIMIT_SETTINGS, type GraphLimits } from '../graph/limits';
+import { parseOutboundAllowHosts, type OutboundPolicy } from '../net/outbound-policy';
 
 export interface Config {
   production: boolean;
@@ -18,6 +20,10 @@ export interface Config {
   dataDir: string;
   /** A group sync reads every member at least this often, even with delta links (FULL_SYNC_INTERVAL_DAYS, default 7). */
   fullSyncIntervalMs: number;
+  /** Hosts (host or host:port) that may be called besides Microsoft's clouds (OUTBOUND_ALLOW_HOSTS). */
+  outboundAllowHosts: OutboundPolicy;
+  /** Caps on what Graph may send or make a run wait for (GRAPH_MAX_*). */
+  graphLimits: GraphLimits;
 }
 
 /** Parses the environment once, at an entry point. Nothing else reads process.env. */
@@ -50,7 +56,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL || 'info',
     dataDir: env.DATA_DIR || '.data',
     fullSyncIntervalMs: fullSyncDays * 24 * 60 * 60 * 1000,
+    outboundAllowHosts: parseOutboundAllowHosts(env.OUTBOUND_ALLOW_HOSTS),
+    graphLimits: parseGraphLimits(env),
   };
+}
+
+/** GRAPH_MAX_* as positive whole numbers; the retry wait is given in seconds. */
+function parseGraphLimits(env: NodeJS.ProcessEnv): GraphLimits {
+  const limits = { ...DEFAULT_GRAPH_LIMITS };
+  for (const key of Object.keys(GRAPH_LIMIT_SETTINGS) as Array<keyof GraphLimits>) {
+    const name = GRAPH_LIMIT_SETTINGS[key];
+    const raw = env[name];
+    if (raw === undefined || raw === '') continue;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value <= 0)
+      throw new Error(`${name}=${raw} is not a positive whole number`);
+    limits[key] = key === 'maxTotalRetryWaitMs' ? value * 1000 : value;
+  }
+  return limits;
 }
 
 /** A fixed development key keeps a local demo's secrets readable across restarts. */

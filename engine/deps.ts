@@ -1,5 +1,6 @@
 import type { Db } from '../db/database';
 import type { EntraClient, EntraClientOptions, EntraConnection } from '../graph/entra-client';
+import type { GraphLimits } from '../graph/limits';
 
 /** Hooks the worker's Prometheus registry listens on; tests may leave them out. */
 export interface ActivityMetrics {
@@ -15,6 +16,8 @@ export interface ActivityDeps {
   /** Builds a Graph client for a workspace connection (the real one in tests too, on the emulator). */
   entraClientFor: (conn: EntraConnection, opts?: EntraClientOptions) => EntraClient;
   metrics?: ActivityMetrics;
+  /** Caps on Graph answers; the listing reads maxPages (default DEFAULT_GRAPH_LIMITS). */
+  graphLimits?: GraphLimits;
   /** A group sync reads every member at least this often, delta links or not (default a week). */
   fullSyncIntervalMs?: number;
   /**

@@ -2,6 +2,8 @@ import { testConnection } from './connection-test';
 import { createDeltaReads } from './delta-reads';
 import { createGraphHttp } from './graph-http';
 import { createGroupReads } from './group-reads';
+import { DEFAULT_GRAPH_LIMITS, retryWaitBudget, type GraphLimits } from './limits';
+import type { Outbound } from '../net/outbound';
 import { createTokenProvider } from './token-provider';
 import type {
   ConnectionTestResult,
@@ -60,15 +62,22 @@ export interface EntraClient {
  * Microsoft Graph JS client with our throttling middleware. Cheap to create per activity call:
  * the MSAL application and its token cache are shared per connection.
  */
-export function createEntraClient(conn: EntraConnection, opts: EntraClientOptions = {}): EntraClient {
-  const tokens = createTokenProvider(conn);
-  const http = createGraphHttp(conn, tokens, opts);
+export function createEntraClient(
+  conn: EntraConnection,
+  outbound: Outbound,
+  opts: EntraClientOptions = {},
+): EntraClient {
+  const limits = opts.limits ?? DEFAULT_GRAPH_LIMITS;
+  const budget = retryWaitBudget(limits.maxTotalRetryWaitMs);
+  const tokens = createTokenProvider(conn, outbound, limits);
+  const http = createGraphHttp(conn, tokens, outbound, limits, opts, budget);
   const groups = createGroupReads(http, conn.tenantId);
   const users = createUserReads(http);
   const delta = createDeltaReads(http, conn.tenantId);
   const batchPolicy = {
     maxThrottleRetries: opts.maxThrottleRetries ?? 5,
     maxRetryWaitMs: opts.maxRetryWaitMs ?? 60_000,
+    budget,
   };
   return {
     getGroup: groups.getGroup,
@@ -82,4 +91,15 @@ export function createEntraClient(conn: EntraConnection, opts: EntraClientOption
     usersDelta: delta.usersDelta,
     testConnection: () => testConnection(conn, tokens, http),
   };
+}
+
+/**
+ * Builds clients that all leave through one outbound path (the operator's policy, one pooled
+ * agent) under the same caps; made once at an entry point and passed down as `entraClientFor`.
+ */
+export function entraClientFactory(
+  outbound: Outbound,
+  limits: GraphLimits = DEFAULT_GRAPH_LIMITS,
+): (conn: EntraConnection, opts?: EntraClientOptions) => EntraClient {
+  return (conn, opts = {}) => createEntraClient(conn, outbound, { limits, ...opts });
 }

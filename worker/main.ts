@@ -3,7 +3,8 @@ import { loadConfig } from '../config/config';
 import { createDatabase } from '../db/database';
 import { migrateToLatest } from '../db/migrate';
 import { createActivities } from '../activities/index';
-import { createEntraClient } from '../graph/entra-client';
+import { entraClientFactory } from '../graph/entra-client';
+import { createOutbound } from '../net/outbound';
 import { bundleWorkflowsInChildProcess } from './bundle-workflows';
 import { createWorker } from './create-worker';
 import { createWorkerLogger } from './logger';
@@ -43,7 +44,9 @@ async function main(): Promise<void> {
     activities: createActivities({
       db,
       encryptionKey: config.encryptionKey,
-      entraClientFor: createEntraClient,
+      // every Graph and sign-in call leaves through the operator's outbound policy
+      entraClientFor: entraClientFactory(createOutbound(config.outboundAllowHosts), config.graphLimits),
+      graphLimits: config.graphLimits,
       fullSyncIntervalMs: config.fullSyncIntervalMs,
       dropRunWork: sweeper.drop,
     }),

@@ -18,6 +18,7 @@ import {
 } from '../../db/repositories/sync-run-progress';
 import { refreshStatistics } from '../../db/repositories/table-statistics';
 import { EntraError } from '../../graph/errors';
+import { DEFAULT_GRAPH_LIMITS, limitExceeded } from '../../graph/limits';
 import type { GraphUser, Page } from '../../graph/types';
 import { fieldSettingsFingerprint } from '../../domain/field-settings';
 import { graphSelectFor } from '../../domain/graph-source';
@@ -87,6 +88,7 @@ export interface FetchMembersInput extends GroupRunScope {
  */
 export function createFetchMembersActivity(deps: ActivityDeps) {
   const { db } = deps;
+  const maxPages = deps.graphLimits?.maxPages ?? DEFAULT_GRAPH_LIMITS.maxPages;
   return async function fetchMembers(
     input: FetchMembersInput,
   ): Promise<CountsResult & { groupName: string }> {
@@ -249,6 +251,11 @@ export function createFetchMembersActivity(deps: ActivityDeps) {
               restarts: cp.restarts ?? 0,
               applyAhead: cp.applyAhead,
             };
+            if (!next.done && next.pages >= maxPages)
+              throw limitExceeded(
+                'maxPages',
+                `the member listing of group ${group.entraGroupId} has more than ${maxPages} pages`,
+              );
             const staged = await commitChunk(db, { last: next.done }, async (trx) => {
               const staged = await stageUsers(trx, syncRunId, page.items, {
                 excludeGuests,

@@ -11,7 +11,7 @@ import {
   type CreateTenantInput,
   type EmulatedTenant,
 } from '../../../emulator/control-client';
-import { createEntraClient } from '../../../graph/entra-client';
+import { emulatorEntraClientFor } from '../../helpers/outbound';
 import { DEFAULT_CARD_TEMPLATE } from '../../../domain/card';
 import { DEFAULT_SYNC_OPTIONS } from '../../../domain/sync-options';
 import { type FieldSetting } from '../../../domain/fields';
@@ -35,7 +35,7 @@ export interface Workspace {
 
 /** Real activities on the emulator, with a test encryption key. */
 export function testActivities(db: Db, encryptionKey: Buffer): SyncActivities {
-  return createActivities({ db, encryptionKey, entraClientFor: createEntraClient });
+  return createActivities({ db, encryptionKey, entraClientFor: emulatorEntraClientFor() });
 }
 
 export const testEncryptionKey = (): Buffer => randomBytes(32);
