@@ -11,6 +11,7 @@ import {
   type CreateTenantInput,
   type EmulatedTenant,
 } from '../../../emulator/control-client';
+import type { GraphLimits } from '../../../graph/limits';
 import { emulatorEntraClientFor } from '../../helpers/outbound';
 import { DEFAULT_CARD_TEMPLATE } from '../../../domain/card';
 import { DEFAULT_SYNC_OPTIONS } from '../../../domain/sync-options';
@@ -33,9 +34,14 @@ export interface Workspace {
   control: ReturnType<ReturnType<typeof createEmulatorControl>['tenant']>;
 }
 
-/** Real activities on the emulator, with a test encryption key. */
-export function testActivities(db: Db, encryptionKey: Buffer): SyncActivities {
-  return createActivities({ db, encryptionKey, entraClientFor: emulatorEntraClientFor() });
+/** Real activities on the emulator, with a test encryption key (and, when given, lowered Graph caps). */
+export function testActivities(db: Db, encryptionKey: Buffer, graphLimits?: GraphLimits): SyncActivities {
+  return createActivities({
+    db,
+    encryptionKey,
+    entraClientFor: emulatorEntraClientFor(graphLimits),
+    graphLimits,
+  });
 }
 
 export const testEncryptionKey = (): Buffer => randomBytes(32);
