@@ -8,6 +8,7 @@ import { TokenBuckets } from './http/rate-limit';
 import { requestContext } from './http/request-context';
 import { defineRoute, expressPath, reply, type AnyRoute } from './http/route';
 import { parsePart } from './http/validate';
+import { refuseDeepJson } from './http/json-depth';
 import { createApiMetrics } from './metrics';
 import { buildOpenApiDocument } from './openapi';
 import { cardRoutes } from './routes/cards';
@@ -86,7 +87,13 @@ export function createApp(deps: AppDeps, modules: RouteModule[] = ROUTE_MODULES)
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(requestContext(deps.logger, metrics));
-  app.use(express.json({ limit: deps.bodyLimit ?? '1mb', type: ['application/json', 'application/*+json'] }));
+  app.use(
+    express.json({
+      limit: deps.bodyLimit ?? '1mb',
+      type: ['application/json', 'application/*+json'],
+      verify: refuseDeepJson,
+    }),
+  );
 
   const byPath = new Map<string, AnyRoute[]>();
   for (const route of routes) byPath.set(route.path, [...(byPath.get(route.path) ?? []), route]);

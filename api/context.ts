@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Db } from '../db/database';
+import type { SecretKeys } from '../config/secret-box';
 import type { OutboundPolicy } from '../net/outbound-policy';
 import type { EntraClientFactory } from './entra';
 import type { RateLimitOptions } from './http/rate-limit';
@@ -13,8 +14,10 @@ export interface ApiConfig {
   /** Base of the Temporal Web UI, for run links (no trailing slash). */
   temporalUiUrl: string;
   adminToken: string;
-  /** AES-256-GCM key for stored Entra secrets. */
-  encryptionKey: Buffer;
+  /** Keys of stored Entra secrets (a ring, or one key): AES-256-GCM bound to the workspace. */
+  encryptionKey: SecretKeys;
+  /** When set, GET /metrics wants it as a bearer token. */
+  metricsToken?: string | null;
 }
 
 /** Everything the app needs, built by api/main.ts or by a test; createApp reads no environment. */

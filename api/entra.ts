@@ -1,3 +1,4 @@
+import type { SecretKeys } from '../config/secret-box';
 import type { Db } from '../db/database';
 import { loadEntraConnection } from '../db/repositories/entra-connections';
 import { HttpProblem } from './http/problem';
@@ -48,7 +49,7 @@ export type EntraClientFactory = (
 export async function requireConnection(
   db: Db,
   workspaceId: string,
-  key: Buffer,
+  key: SecretKeys,
 ): Promise<ApiEntraConnection> {
   let conn: ApiEntraConnection | null;
   try {

@@ -38,6 +38,7 @@ async function main(): Promise<void> {
       'apiKey',
     ],
   });
+  if (config.devDefaultsWarning) logger.warn(config.devDefaultsWarning);
   const db = createDatabase({
     url: config.databaseUrl,
     application: 'entra-card-sync-api',
@@ -60,6 +61,7 @@ async function main(): Promise<void> {
       temporalUiUrl: config.temporalUiUrl,
       adminToken: config.adminToken,
       encryptionKey: config.encryptionKey,
+      metricsToken: config.metricsToken,
     },
     entraClientFor: entraClientFactory(createOutbound(config.outboundAllowHosts), config.graphLimits),
     outboundPolicy: config.outboundAllowHosts,

@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_TASK_QUEUE } from '../contracts/workflows';
+import { checkDevDefaults, DEV_ADMIN_TOKEN } from './dev-defaults';
+import { parseEncryptionKeys } from './encryption-keys';
+import type { KeyRing } from './secret-box';
 import { DEFAULT_GRAPH_LIMITS, GRAPH_LIMIT_SETTINGS, type GraphLimits } from '../graph/limits';
 import { parseOutboundAllowHosts, type OutboundPolicy } from '../net/outbound-policy';
 
@@ -13,8 +16,12 @@ export interface Config {
   taskQueue: string;
   port: number;
   adminToken: string;
-  /** 32 bytes for AES-256-GCM of stored Entra secrets. */
-  encryptionKey: Buffer;
+  /** The key ring of stored Entra secrets (ENCRYPTION_KEYS, or ENCRYPTION_KEY as its one key): the first encrypts, all decrypt. */
+  encryptionKey: KeyRing;
+  /** One line for the entry point to log when a development default is in use (never in production, which refuses them). */
+  devDefaultsWarning: string | null;
+  /** When set, GET /metrics wants `Authorization: Bearer <METRICS_TOKEN>` (METRICS_TOKEN). */
+  metricsToken: string | null;
   temporalUiUrl: string;
   logLevel: string;
   dataDir: string;
@@ -29,12 +36,12 @@ export interface Config {
 /** Parses the environment once, at an entry point. Nothing else reads process.env. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const production = env.NODE_ENV === 'production';
-  if (production && !env.ENCRYPTION_KEY) {
-    throw new Error(
-      'ENCRYPTION_KEY is required in production (32 bytes, base64 or hex): stored Entra secrets are encrypted with it',
-    );
-  }
-  if (production && !env.ADMIN_TOKEN) throw new Error('ADMIN_TOKEN is required in production');
+  const keys = parseEncryptionKeys(env);
+  const devDefaultsWarning = checkDevDefaults({
+    production,
+    adminToken: env.ADMIN_TOKEN,
+    devEncryptionKey: keys.devKey,
+  });
   const fullSyncDays = Number(env.FULL_SYNC_INTERVAL_DAYS ?? 7);
   if (!(fullSyncDays >= 0))
     throw new Error(
@@ -50,8 +57,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     temporalNamespace: env.TEMPORAL_NAMESPACE || 'default',
     taskQueue: env.TASK_QUEUE || DEFAULT_TASK_QUEUE,
     port,
-    adminToken: env.ADMIN_TOKEN || 'dev-admin-token',
-    encryptionKey: parseKey(env.ENCRYPTION_KEY),
+    adminToken: env.ADMIN_TOKEN || DEV_ADMIN_TOKEN,
+    encryptionKey: keys.ring,
+    devDefaultsWarning,
+    metricsToken: env.METRICS_TOKEN || null,
     temporalUiUrl: (env.TEMPORAL_UI_URL || 'http://localhost:8233').replace(/\/$/, ''),
     logLevel: env.LOG_LEVEL || 'info',
     dataDir: env.DATA_DIR || '.data',
@@ -74,16 +83,6 @@ function parseGraphLimits(env: NodeJS.ProcessEnv): GraphLimits {
     limits[key] = key === 'maxTotalRetryWaitMs' ? value * 1000 : value;
   }
   return limits;
-}
-
-/** A fixed development key keeps a local demo's secrets readable across restarts. */
-const DEV_KEY = Buffer.from('entra-card-sync-development-key!', 'utf8');
-
-function parseKey(raw: string | undefined): Buffer {
-  if (!raw) return DEV_KEY;
-  const key = /^[0-9a-f]{64}$/i.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64');
-  if (key.length !== 32) throw new Error('ENCRYPTION_KEY must be 32 bytes, as 64 hex characters or base64');
-  return key;
 }
 
 export function generateEncryptionKey(): string {

@@ -1,3 +1,4 @@
+import type { SecretKeys } from '../config/secret-box';
 import type { Db } from '../db/database';
 import type { EntraClient, EntraClientOptions, EntraConnection } from '../graph/entra-client';
 import type { GraphLimits } from '../graph/limits';
@@ -11,8 +12,8 @@ export interface ActivityMetrics {
 /** Everything activities touch, built at the worker's entry point (or by a test). */
 export interface ActivityDeps {
   db: Db;
-  /** Decrypts stored Entra secrets. */
-  encryptionKey: Buffer;
+  /** Decrypts stored Entra secrets (the key ring, or one key). */
+  encryptionKey: SecretKeys;
   /** Builds a Graph client for a workspace connection (the real one in tests too, on the emulator). */
   entraClientFor: (conn: EntraConnection, opts?: EntraClientOptions) => EntraClient;
   metrics?: ActivityMetrics;

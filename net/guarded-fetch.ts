@@ -22,6 +22,8 @@ export function fetchThroughAgent(agent: https.Agent): FetchLike {
     const headers = new Headers(init.headers ?? request?.headers);
     const body = await bodyBytes(init.body ?? (request?.body ? await request.arrayBuffer() : null));
     if (body) headers.set('content-length', String(body.length));
+    // as fetch does; the answer is decoded below, and callers cap the decoded bytes
+    if (!headers.has('accept-encoding')) headers.set('accept-encoding', 'gzip, deflate, br');
     const signal = init.signal ?? request?.signal ?? undefined;
     signal?.throwIfAborted();
 

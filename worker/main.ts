@@ -1,5 +1,6 @@
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from '../config/config';
+import { ConfigError } from '../config/dev-defaults';
 import { createDatabase } from '../db/database';
 import { migrateToLatest } from '../db/migrate';
 import { createActivities } from '../activities/index';
@@ -15,6 +16,7 @@ import { createRunWorkSweeper } from './run-work-sweeper';
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = createWorkerLogger(config.logLevel);
+  if (config.devDefaultsWarning) log.warn(config.devDefaultsWarning);
   if (!config.databaseUrl || !config.temporalAddress) {
     throw new Error(
       'DATABASE_URL and TEMPORAL_ADDRESS must be set (or run `npm start`, which starts everything)',
@@ -68,6 +70,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  console.error(err);
+  // a refused configuration is one line that says what to set; anything else keeps its stack
+  console.error(err instanceof ConfigError ? `worker refused to start: ${err.message}` : err);
   process.exit(1);
 });

@@ -57,7 +57,7 @@ export function entraConnectionRoutes(ctx: ApiContext): AnyRoute[] {
         const row = await saveEntraConnection(ctx.db, workspaceId, {
           tenantId: body.tenantId,
           clientId: body.clientId,
-          clientSecretEncrypted: encryptSecret(body.clientSecret, ctx.config.encryptionKey),
+          clientSecretEncrypted: encryptSecret(body.clientSecret, ctx.config.encryptionKey, workspaceId),
           ...hosts,
         });
         return reply(200, toConnection(row));

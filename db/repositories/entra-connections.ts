@@ -1,12 +1,12 @@
 import type { EntraConnection } from '../../graph/entra-client';
-import { decryptSecret } from '../../config/secret-box';
+import { decryptSecret, type SecretKeys } from '../../config/secret-box';
 import type { Db } from '../database';
 
 /** The workspace's Entra connection with its secret decrypted, or null when none is set. */
 export async function loadEntraConnection(
   db: Db,
   workspaceId: string,
-  key: Buffer,
+  key: SecretKeys,
 ): Promise<EntraConnection | null> {
   const row = await db
     .selectFrom('entraConnections')
@@ -17,7 +17,7 @@ export async function loadEntraConnection(
   return {
     tenantId: row.tenantId,
     clientId: row.clientId,
-    clientSecret: decryptSecret(row.clientSecretEncrypted, key),
+    clientSecret: decryptSecret(row.clientSecretEncrypted, key, workspaceId),
     authorityHost: row.authorityHost,
     graphBaseUrl: row.graphBaseUrl,
   };

@@ -130,7 +130,7 @@ describe('outbound requests only where the operator allows (SSRF)', () => {
         workspaceId: ws.id,
         tenantId: randomUUID(),
         clientId: randomUUID(),
-        clientSecretEncrypted: encryptSecret('a-secret', ENCRYPTION_KEY),
+        clientSecretEncrypted: encryptSecret('a-secret', ENCRYPTION_KEY, ws.id),
         authorityHost: `https://127.0.0.1:${counter.port}`,
         graphBaseUrl: `https://127.0.0.1:${counter.port}`,
       })

@@ -65,7 +65,7 @@ export async function createWorkspace(
       workspaceId: id,
       tenantId: tenant.tenantId,
       clientId: tenant.clientId,
-      clientSecretEncrypted: encryptSecret(tenant.clientSecret, encryptionKey),
+      clientSecretEncrypted: encryptSecret(tenant.clientSecret, encryptionKey, id),
       authorityHost: tenant.authorityHost,
       graphBaseUrl: tenant.graphBaseUrl,
     })
