@@ -36,7 +36,10 @@ export interface Config {
 /** Parses the environment once, at an entry point. Nothing else reads process.env. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const production = env.NODE_ENV === 'production';
-  const keys = parseEncryptionKeys(env);
+  const keys = parseEncryptionKeys({
+    ENCRYPTION_KEYS: env.ENCRYPTION_KEYS,
+    ENCRYPTION_KEY: env.ENCRYPTION_KEY,
+  });
   const devDefaultsWarning = checkDevDefaults({
     production,
     adminToken: env.ADMIN_TOKEN,

@@ -9,7 +9,10 @@ const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
  * The ring from ENCRYPTION_KEYS (`id:key,…`, newest first) or ENCRYPTION_KEY (the ring
  * `default:<key>`); neither set: the development key. Keys are 32 bytes, 64 hex or base64.
  */
-export function parseEncryptionKeys(env: NodeJS.ProcessEnv): { ring: KeyRing; devKey: boolean } {
+export function parseEncryptionKeys(env: { ENCRYPTION_KEYS?: string; ENCRYPTION_KEY?: string }): {
+  ring: KeyRing;
+  devKey: boolean;
+} {
   if (env.ENCRYPTION_KEYS) {
     const keys = env.ENCRYPTION_KEYS.split(',')
       .map((entry) => entry.trim())
