@@ -7,8 +7,12 @@ import { defineRoute, reply, type AnyRoute } from '../http/route';
 import { Problem } from '../schemas/common';
 
 const Health = z.object({ status: z.literal('ok') }).meta({ id: 'Health' });
+const DependencyState = z.enum(['ok', 'timeout', 'unreachable']);
 const Readiness = z
-  .object({ status: z.literal('ok'), checks: z.object({ database: z.string(), temporal: z.string() }) })
+  .object({
+    status: z.literal('ok'),
+    checks: z.object({ database: DependencyState, temporal: DependencyState }),
+  })
   .meta({ id: 'Readiness' });
 
 const READY_TIMEOUT_MS = 2000;
