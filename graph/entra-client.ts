@@ -3,6 +3,7 @@ import { createDeltaReads } from './delta-reads';
 import { createGraphHttp } from './graph-http';
 import { createGroupReads } from './group-reads';
 import { DEFAULT_GRAPH_LIMITS, retryWaitBudget, type GraphLimits } from './limits';
+import { pageCounter } from './page-counter';
 import type { Outbound } from '../net/outbound';
 import { createTokenProvider } from './token-provider';
 import type {
@@ -69,6 +70,8 @@ export function createEntraClient(
 ): EntraClient {
   const limits = opts.limits ?? DEFAULT_GRAPH_LIMITS;
   const budget = retryWaitBudget(limits.maxTotalRetryWaitMs);
+  // delta rounds page by links like the member listing, whose activity counts its own pages
+  const followPages = pageCounter(limits.maxPages);
   const tokens = createTokenProvider(conn, outbound, limits);
   const http = createGraphHttp(conn, tokens, outbound, limits, opts, budget);
   const groups = createGroupReads(http, conn.tenantId);
@@ -87,8 +90,11 @@ export function createEntraClient(
     getPhoto: users.getPhoto,
     searchUsers: users.searchUsers,
     getUsersByIds: (ids, select) => getUsersByIds(http, ids, select, batchPolicy),
-    groupMembersDelta: delta.groupMembersDelta,
-    usersDelta: delta.usersDelta,
+    groupMembersDelta: (args) =>
+      followPages(args.link, `the membership delta round of group ${args.groupId}`, () =>
+        delta.groupMembersDelta(args),
+      ),
+    usersDelta: (args) => followPages(args.link, 'the users delta round', () => delta.usersDelta(args)),
     testConnection: () => testConnection(conn, tokens, http),
   };
 }

@@ -12,7 +12,7 @@ export interface GraphLimits {
   maxPhotoBytes: number;
   /** one sign-in answer: instance discovery, the OpenID document, a token — GRAPH_MAX_DISCOVERY_BYTES */
   maxDiscoveryBytes: number;
-  /** pages of one member listing — GRAPH_MAX_PAGES */
+  /** pages of one listing (members, a delta round) — GRAPH_MAX_PAGES */
   maxPages: number;
   /** Retry-After waits summed over one client's calls (one activity attempt) — GRAPH_MAX_RETRY_WAIT_SECONDS */
   maxTotalRetryWaitMs: number;

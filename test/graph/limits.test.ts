@@ -76,6 +76,32 @@ describe('caps on what Graph may send (issue 20, item 2)', () => {
     expect(error.message).toMatch(/larger than 200 bytes: over the cap GRAPH_MAX_DISCOVERY_BYTES/);
   });
 
+  it('when a delta round follows more links than GRAPH_MAX_PAGES, then the page past the cap fails naming it', async () => {
+    const { tenant, conn } = await freshTenant({
+      users: 2100,
+      traits: PLAIN_TRAITS,
+      groups: [{ displayName: 'Big', users: 2100 }],
+    });
+    const groupId = tenant.groups[0].id;
+    const rounds = async (maxPages: number) => {
+      const client = clientWith(conn, { maxPages });
+      let link: string | null = null;
+      let pages = 0;
+      for (;;) {
+        const page = await client.groupMembersDelta({ groupId, link });
+        pages++;
+        if (!page.nextLink) return pages;
+        link = page.nextLink;
+      }
+    };
+    expect(await rounds(3)).toBe(3);
+    const error = await failure(rounds(2));
+    expect(error).toMatchObject({ code: 'graph_limit_exceeded', retryable: false });
+    expect(error.message).toMatch(
+      /membership delta round of group .* has more than 2 pages: over the cap GRAPH_MAX_PAGES/,
+    );
+  });
+
   it('when Retry-After waits add up past GRAPH_MAX_RETRY_WAIT_SECONDS, then the next wait fails the call instead of sleeping', async () => {
     const { tenant, admin, conn } = await freshTenant({ users: 3 });
     await admin.setFaults({ throttleRate: 1, retryAfterSeconds: 1 });
