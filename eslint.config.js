@@ -13,6 +13,7 @@ export default tseslint.config(
       'coverage/**',
       '.probe/**',
       'eslint.config.js',
+      '.dependency-cruiser.cjs',
     ],
   },
   ...tseslint.configs.recommended,

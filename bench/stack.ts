@@ -1,7 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createDatabase, type Db } from '../db/database';
@@ -47,6 +47,8 @@ export interface BenchStack {
  */
 export async function startBenchStack(log: (line: string) => void): Promise<BenchStack> {
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'entra-card-sync-bench-'));
+  // Our own folder (mkdtemp makes it 0700): as root, Postgres runs as `postgres` and keeps its data here.
+  await chmod(tmp, 0o755);
   const stops: Array<() => Promise<void>> = [];
   const emulator = await startEmulator({ port: 0, dataDir: path.join(tmp, 'emulator') });
   stops.push(() => emulator.close());

@@ -3,7 +3,7 @@ import { DEFAULT_TASK_QUEUE } from '../contracts/workflows';
 import { checkDevDefaults, DEV_ADMIN_TOKEN } from './dev-defaults';
 import { parseEncryptionKeys } from './encryption-keys';
 import type { KeyRing } from './secret-box';
-import { DEFAULT_GRAPH_LIMITS, GRAPH_LIMIT_SETTINGS, type GraphLimits } from '../graph/limits';
+import { DEFAULT_GRAPH_LIMITS, GRAPH_LIMIT_SETTINGS, type GraphLimits } from '../contracts/graph-limits';
 import { parseOutboundAllowHosts, type OutboundPolicy } from '../net/outbound-policy';
 
 export interface Config {

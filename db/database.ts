@@ -1,4 +1,4 @@
-import { CamelCasePlugin, Kysely, PostgresDialect } from 'kysely';
+import { CamelCasePlugin, Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema';
 
@@ -23,12 +23,16 @@ const warnOnStderr = (err: Error) =>
   process.stderr.write(`postgres: a pooled connection was lost while idle (${err.message})\n`);
 
 export type Db = Kysely<Database>;
+/** What a repository function runs on: the pool, or the caller's transaction. */
+export type Conn = Db | Transaction<Database>;
+/** A transaction of the application database. */
+export type Trx = Transaction<Database>;
 
 /**
  * Planner settings for this application's sessions. Postgres's default random_page_cost (4) models
  * spinning disks: with it, a chunk's lookup of 1,000 ids by index loses to a hash join over the whole
- * table, which makes every chunk of a big group sync cost as much as the table (measured: 325 ms per
- * 1,000 card targets at 100,000 members, 35 ms with 1.1). 1.1 is the usual value for SSD storage.
+ * table, which makes every chunk of a big group sync cost as much as the table (docs/performance-notes.md).
+ * 1.1 is the usual value for SSD storage.
  * work_mem (default 4 MB) is raised so the one-pass checks over a whole group (the card queue's
  * join of memberships, cards and recipients) hash in memory instead of spilling to disk in
  * batches; the pool's few sessions keep the total small.

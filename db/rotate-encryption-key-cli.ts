@@ -1,7 +1,7 @@
 import { loadConfig } from '../config/config';
 import { ConfigError } from '../config/dev-defaults';
 import { createDatabase } from './database';
-import { reencryptSecrets } from './repositories/secret-rotation';
+import { reencryptSecrets } from '../engine/reencrypt-secrets';
 
 /**
  * `npm run rotate-encryption-key`: re-encrypts every stored secret under the first key of

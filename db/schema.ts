@@ -30,6 +30,7 @@ export interface Database {
   recipientChanges: RecipientChangesTable;
   schedules: SchedulesTable;
   workerCounters: WorkerCountersTable;
+  recipientsEdited: RecipientsEditedTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -188,6 +189,8 @@ export interface SyncRunsTable {
   error: Json<SyncRunError> | null;
   workflowId: string;
   temporalRunId: string | null;
+  /** A completed group run: the group's size after it. */
+  memberCount: ColumnType<number | null, number | null | undefined, number | null>;
   startedAt: CreatedAt;
   finishedAt: Date | null;
 }
@@ -246,6 +249,13 @@ export interface WorkerCountersTable {
   labels: string;
   value: number;
   updatedAt: Timestamp;
+}
+
+/** Entra-linked recipients changed outside the sync since last applied (a delta run reads them again). */
+export interface RecipientsEditedTable {
+  recipientId: string;
+  workspaceId: string;
+  editedAt: CreatedAt;
 }
 
 export type WorkspaceRow = Selectable<WorkspacesTable>;

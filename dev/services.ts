@@ -2,6 +2,7 @@ import { loadConfig } from '../config/config';
 import { createDatabase } from '../db/database';
 import { migrateToLatest } from '../db/migrate';
 import { onShutdownSignal, startLocalServices } from './local-services';
+import { startupLine } from './startup-error';
 
 /** `npm run services`: Postgres and Temporal only, for running the worker and api by hand. */
 async function main(): Promise<void> {
@@ -19,6 +20,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  console.error(err instanceof Error ? err.message : err);
+  // One line that says what to do; DEBUG=1 adds the stack.
+  console.error(startupLine(err));
+  if (process.env.DEBUG) console.error(err);
   process.exit(1);
 });

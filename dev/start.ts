@@ -5,6 +5,9 @@ import { createDatabase } from '../db/database';
 import { migrateToLatest } from '../db/migrate';
 import { startDemo, type DemoHandle } from './demo';
 import { stopChild } from './stop-child';
+import { writeCaBundle } from './ca-bundle';
+import { ensurePortFree } from './port-check';
+import { startupLine } from './startup-error';
 import { onShutdownSignal, PROJECT_DIR, startLocalServices } from './local-services';
 import { WORKER_ENV, WORKER_NODE_FLAGS } from '../worker/node-flags';
 
@@ -16,6 +19,9 @@ async function main(): Promise<void> {
   const startedAt = Date.now();
   const config = loadConfig();
   const say = (line: string) => console.log(`[start] ${line}`);
+  const dataDir = path.resolve(PROJECT_DIR, config.dataDir);
+  // Before minutes of start-up: the api is the one port with no fallback (its URL is the product).
+  await ensurePortFree(config.port, 'the api', 'PORT');
   const services = await startLocalServices(config, say);
   const children: ChildProcess[] = [];
   let demo: DemoHandle | null = null;
@@ -36,8 +42,16 @@ async function main(): Promise<void> {
   try {
     const db = createDatabase({ url: services.databaseUrl, max: 3 });
     await migrateToLatest(db);
-    demo = await startDemo({ db, config, dataDir: path.resolve(PROJECT_DIR, config.dataDir), log: say });
+    demo = await startDemo({ db, config, dataDir, log: say });
     await db.destroy();
+    // The demo's CA is trusted beside the operator's own (a proxy's, say), never instead of it.
+    const caBundle = demo
+      ? await writeCaBundle({
+          dataDir,
+          operatorCaFile: process.env.NODE_EXTRA_CA_CERTS,
+          demoCaFile: demo.caCertPath,
+        })
+      : null;
 
     const env: NodeJS.ProcessEnv = {
       ...process.env,
@@ -45,7 +59,7 @@ async function main(): Promise<void> {
       TEMPORAL_ADDRESS: services.temporalAddress,
       TEMPORAL_UI_URL: services.temporalUiUrl ?? config.temporalUiUrl,
       PORT: String(config.port),
-      ...(demo?.caCertPath ? { NODE_EXTRA_CA_CERTS: demo.caCertPath } : {}),
+      ...(caBundle ? { NODE_EXTRA_CA_CERTS: caBundle } : {}),
       // the demo's emulator is the one host besides Microsoft's the processes may call; the operator's entries stay
       ...(demo
         ? {
@@ -86,9 +100,10 @@ async function main(): Promise<void> {
         `\n  try: curl -s -X POST -H "Authorization: Bearer ${demo.apiKey}" ${apiUrl}/v1/groups/${demo.groupId}/sync`,
       );
     }
-    console.log('\n  Ctrl-C stops everything; data stays in .data/ for the next start.\n');
+    console.log('\n  Ctrl-C stops everything; data stays for the next start (see the paths above).\n');
   } catch (err) {
-    console.error(err instanceof Error ? err.message : err);
+    console.error(`[start] ${startupLine(err)}`);
+    if (process.env.DEBUG) console.error(err);
     await stopAll(1);
   }
 }
@@ -108,6 +123,8 @@ async function waitForReady(apiUrl: string): Promise<void> {
 }
 
 main().catch((err) => {
-  console.error(err);
+  // One line that says what to do; DEBUG=1 adds the stack.
+  console.error(`[start] ${startupLine(err)}`);
+  if (process.env.DEBUG) console.error(err);
   process.exit(1);
 });

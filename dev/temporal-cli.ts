@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { StartupError } from './startup-error';
 
 const run = promisify(execFile);
 
@@ -30,7 +31,10 @@ export async function findTemporalCli(opts: FindTemporalCliOptions): Promise<str
   const env = opts.env ?? process.env;
   const log = opts.log ?? (() => {});
   if (env.TEMPORAL_CLI) {
-    if (!existsSync(env.TEMPORAL_CLI)) throw new Error(`TEMPORAL_CLI=${env.TEMPORAL_CLI} does not exist`);
+    if (!existsSync(env.TEMPORAL_CLI))
+      throw new StartupError(
+        `TEMPORAL_CLI=${env.TEMPORAL_CLI} does not exist: point it at the temporal binary, or unset it`,
+      );
     return env.TEMPORAL_CLI;
   }
   for (const dir of (env.PATH ?? '').split(path.delimiter)) {
@@ -39,8 +43,10 @@ export async function findTemporalCli(opts: FindTemporalCliOptions): Promise<str
   const local = path.join(opts.projectDir, '.tools', 'bin', 'temporal');
   if (existsSync(local)) return local;
   if (existsSync(sharedCliPath(env))) return sharedCliPath(env);
-  if (opts.build === false)
-    throw new Error('Temporal CLI not found: set TEMPORAL_CLI or put `temporal` on PATH');
+  const fixes =
+    `download the CLI (https://temporal.download/cli) and set TEMPORAL_CLI=/path/to/temporal, ` +
+    'or set TEMPORAL_ADDRESS to a running Temporal server';
+  if (opts.build === false) throw new StartupError(`no Temporal CLI found: ${fixes}`);
   log(`building the Temporal CLI with Go (${TEMPORAL_CLI_MODULE}); this takes a few minutes once`);
   try {
     await run('go', ['install', TEMPORAL_CLI_MODULE], {
@@ -48,10 +54,15 @@ export async function findTemporalCli(opts: FindTemporalCliOptions): Promise<str
       maxBuffer: 64 * 1024 * 1024,
     });
   } catch (err) {
-    throw new Error(
-      `could not build the Temporal CLI with Go (${(err as Error).message}). Install it and set TEMPORAL_CLI, ` +
-        'or set TEMPORAL_ADDRESS to a running Temporal server.',
-    );
+    const e = err as NodeJS.ErrnoException & { stderr?: string };
+    if (e.code === 'ENOENT') {
+      throw new StartupError(
+        `no Temporal CLI found (TEMPORAL_CLI, PATH, .tools/bin, ${sharedCliPath(env)}) and no Go to build it: ` +
+          `install Go (https://go.dev/dl) and start again, or ${fixes}`,
+      );
+    }
+    const last = (e.stderr ?? e.message).trim().split('\n').pop();
+    throw new StartupError(`could not build the Temporal CLI with Go (${last}): ${fixes}`);
   }
   return local;
 }

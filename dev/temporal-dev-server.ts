@@ -1,8 +1,10 @@
 import { Connection } from '@temporalio/client';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { freePort } from './embedded-postgres';
+import { StartupError } from './startup-error';
 import { stopChild } from './stop-child';
 import { SEARCH_ATTRIBUTE_KEYS } from '../contracts/search-attributes';
 
@@ -22,6 +24,8 @@ export interface StartDevServerOptions {
   uiPort?: number | null;
   namespace?: string;
   log?: (line: string) => void;
+  /** Appends the server's output here too, for the operator to read when it will not start. */
+  logFile?: string;
 }
 
 /** Runs `temporal server start-dev` with our search attributes and waits until it answers. */
@@ -40,17 +44,21 @@ export async function startTemporalDevServer(opts: StartDevServerOptions): Promi
   args.push('--http-port', String(await freePort()), '--metrics-port', String(await freePort()));
 
   const child = spawn(opts.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const logFile = opts.logFile ? createWriteStream(opts.logFile, { flags: 'a' }) : null;
+  logFile?.on('error', () => {}); // the log file is a help, never a reason to fail
   const output: string[] = [];
   const collect = (chunk: Buffer) => {
     const text = chunk.toString();
     output.push(text);
     if (output.length > 200) output.shift();
+    logFile?.write(text);
     opts.log?.(text.trimEnd());
   };
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
+  child.once('exit', () => logFile?.end());
   const address = `127.0.0.1:${port}`;
-  await waitUntilReady(address, child, output);
+  await waitUntilReady({ address, child, output, cliPath: opts.cliPath, logFile: opts.logFile });
   return {
     address,
     uiUrl: uiPort === null ? null : `http://127.0.0.1:${uiPort}`,
@@ -58,12 +66,31 @@ export async function startTemporalDevServer(opts: StartDevServerOptions): Promi
   };
 }
 
-async function waitUntilReady(address: string, child: ChildProcess, output: string[]): Promise<void> {
+async function waitUntilReady(args: {
+  address: string;
+  child: ChildProcess;
+  output: string[];
+  cliPath: string;
+  logFile?: string;
+}): Promise<void> {
+  const { address, child, output } = args;
   const deadline = Date.now() + 60_000;
-  let exited = false;
-  child.once('exit', () => (exited = true));
+  let ended: string | null = null;
+  child.once('exit', (code, signal) => (ended = signal ?? `exit ${code}`));
+  // A CLI path that cannot be run ends here, not as an unhandled 'error' event.
+  child.once('error', (err: NodeJS.ErrnoException) => (ended = err.code ?? err.message));
+  const lastLines = () => {
+    const lines = output.join('').trim().split('\n').filter(Boolean).slice(-3);
+    const where = args.logFile ? ` (log: ${args.logFile})` : '';
+    return lines.length ? `last lines of its log${where}: ${lines.join(' | ')}` : `it wrote nothing${where}`;
+  };
   while (Date.now() < deadline) {
-    if (exited) throw new Error(`temporal server exited early:\n${output.join('')}`);
+    if (ended) {
+      throw new StartupError(
+        `the Temporal dev server (${args.cliPath}) did not start (${ended}); ${lastLines()}. ` +
+          'Fix what it says, set TEMPORAL_CLI to a working CLI, or set TEMPORAL_ADDRESS to a running server',
+      );
+    }
     try {
       const connection = await Connection.connect({ address, connectTimeout: 1000 });
       try {
@@ -77,5 +104,7 @@ async function waitUntilReady(address: string, child: ChildProcess, output: stri
     }
   }
   child.kill('SIGKILL');
-  throw new Error(`temporal server did not answer on ${address} within 60 s:\n${output.join('')}`);
+  throw new StartupError(
+    `the Temporal dev server (${args.cliPath}) did not answer on ${address} within 60 s; ${lastLines()}`,
+  );
 }

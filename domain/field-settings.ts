@@ -149,6 +149,20 @@ export function decidePhoto(
   return currentHash === null || setting.overwrite ? 'write' : 'keep';
 }
 
+/**
+ * Whose Entra photo a run checks, when photos sync: a group run checks the photo of every member it
+ * applies, and applies every member of a full read (none is passed over as unchanged, since a
+ * photo can change while nothing else does), so a changed photo arrives with the next full sync of
+ * the group (at least every FULL_SYNC_INTERVAL_DAYS) or with any run that reads the member; a
+ * recipient sync always checks; an import checks the people it creates.
+ */
+export function photosChecked(
+  settings: FieldSetting[],
+  run: 'group' | 'import' | 'recipient',
+): 'new' | 'all' {
+  return run === 'import' || !photoSyncs(settings) ? 'new' : 'all';
+}
+
 /** True when the settings pull the profile photo from Entra. */
 export function photoSyncs(settings: FieldSetting[]): boolean {
   return settings.some((s) => s.field === 'photo' && s.sync);

@@ -56,3 +56,21 @@ export function profileValuesOf(row: Record<string, unknown>): ProfileValues {
   for (const c of PROFILE_COLUMNS) values[c] = (row[c] as string | null | undefined) ?? null;
   return values;
 }
+
+/** A recipient as the sync reads and writes it (no timestamps). */
+export interface SyncRecipient {
+  id: string;
+  entraUserId: string | null;
+  status: RecipientStatus;
+  statusReason: string | null;
+  values: ProfileValues;
+  customFields: Record<string, string | null>;
+  lockedFields: string[];
+  photoHash: string | null;
+  accountEnabled: boolean | null;
+  userType: string | null;
+  /** What the sync last applied the recipient from (db/repositories/staged-members.ts); null = apply in full next time. */
+  entraSourceHash: string | null;
+  /** The row version read (Postgres `xmin`); writes go through only while it is unchanged. Null for a new recipient. */
+  rowVersion: string | null;
+}

@@ -1,9 +1,8 @@
-import type { UserRecord } from './user-record';
+import type { GraphProps, UserRecord } from './user-record';
 
 export type { UserRecord } from './user-record';
 
-/** Graph properties of one directory object, without `id`; absent = no value. */
-export type GraphProps = Record<string, unknown>;
+export type { GraphProps } from './user-record';
 
 export interface GroupRecord {
   id: string;

@@ -55,7 +55,7 @@ const FIRST_PART = 16 * 1024;
 /**
  * Writes the response the way a server streams it: the head and the first part of a large body
  * at once, the rest on the next turn. Ending with a whole member page (most of a megabyte)
- * encrypted it all before the first byte left, about 3 ms added to every page's latency.
+ * encrypted it all before the first byte left, which added to every page's latency.
  */
 export function write(res: ServerResponse, prepared: PreparedResponse): void {
   res.writeHead(prepared.status, prepared.headers);

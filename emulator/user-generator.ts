@@ -77,7 +77,7 @@ class GeneratedUserProps implements PropsSource {
   ) {}
 
   /** Rebuilt on every read. One object literal per branch: spreading into a literal with many more
-   * properties is a slow path in V8 (~100 µs per user), which would make 999-user pages expensive. */
+   * properties is a slow path in V8, which would make 999-user pages expensive. */
   materialize(): GraphProps {
     const { ctx, index, local } = this;
     const prng = createPrng(mixSeeds(ctx.seed, index));

@@ -1,5 +1,7 @@
-import type { GraphProps } from './directory-types';
 import type { Photo } from './photos';
+
+/** A directory object's Graph properties, as Graph would return them. */
+export type GraphProps = Record<string, unknown>;
 
 /** Where a user's base properties come from: stored as-is, or rebuilt on demand from a few seeds. */
 export interface PropsSource {

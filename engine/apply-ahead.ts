@@ -4,7 +4,7 @@ import type { StagedUser } from '../db/repositories/staged-members';
 import { photoSyncs } from '../domain/field-settings';
 import { applyUsers, type ApplyScope } from './apply-users';
 import { writeSharedThenAlone } from './chunk-lanes';
-import type { FetchedPhoto } from './photos';
+import type { FetchedPhoto } from '../domain/photo';
 
 /**
  * Staged pages waiting for the applier, at most. A page offered while they wait is left to
@@ -13,11 +13,10 @@ import type { FetchedPhoto } from './photos';
 const MAX_WAITING = 4;
 /**
  * Chunks written at once. They take the cores the listing leaves idle while it waits on Graph; the
- * listing then shares them and pages slower, but a first sync ends sooner. At 100,000 members on
- * two cores, two lanes applied 75-89% of the members ahead (first sync 30.0-32.8 s), three kept up
- * with the listing (27.4-30.6 s; applyFieldSettings then had 0.2-0.4 s left). When photos sync,
- * one: each chunk then waits on a photo request per new member (8 at a time) and holds the photos,
- * so more lanes would add Graph load and memory rather than speed.
+ * listing then shares them and pages slower, but a first sync ends sooner; three keep up with the
+ * listing on two cores where two fell behind (docs/performance-notes.md). When photos sync, one:
+ * each chunk then waits on its photo requests and holds the photos, so more lanes would add Graph
+ * load and memory rather than speed.
  */
 const LANES = { withoutPhotos: 3, withPhotos: 1 };
 

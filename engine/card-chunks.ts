@@ -1,9 +1,9 @@
-import type { Transaction } from 'kysely';
-import type { Db } from '../db/database';
-import type { Database } from '../db/schema';
+import { commitChunk } from '../db/commit-chunk';
+import type { Conn, Db, Trx } from '../db/database';
 import type { SyncCounts } from '../contracts/sync-runs';
 import {
   loadCardTargets,
+  readCardQueue,
   setCardSourceKeys,
   writeCards,
   type KeyedCard,
@@ -12,6 +12,9 @@ import { lockWorkspaceForSync } from '../db/repositories/recipient-writes';
 import { addRunCounts } from '../db/repositories/sync-run-progress';
 import { planCardWrite, type CardWrite } from '../domain/plan-card-write';
 import { timeOrderedId } from '../db/time-ordered-id';
+import { writeCheckpoint, type Checkpoints } from './checkpoints';
+import { writeInLanes, writeSharedThenAlone } from './chunk-lanes';
+import type { Progress } from './heartbeat';
 
 /** What one chunk's cards need, decided from one read. */
 export interface CardChunkPlan {
@@ -29,7 +32,7 @@ export interface CardChunkPlan {
  * decided from still holds.
  */
 export async function planCardChunk(
-  db: Db | Transaction<Database>,
+  db: Conn,
   workspaceId: string,
   recipientIds: string[],
   /** The group whose cards queueCardRecipients scanned and counted as unchanged already. */
@@ -60,7 +63,7 @@ export async function planCardChunk(
  * key out of date.
  */
 export async function writeCardChunk(
-  trx: Transaction<Database>,
+  trx: Trx,
   workspaceId: string,
   syncRunId: string,
   plan: CardChunkPlan,
@@ -76,4 +79,67 @@ export async function writeCardChunk(
   if (plan.unchanged) counts.cardsUnchanged = plan.unchanged;
   await addRunCounts(trx, syncRunId, counts);
   return counts;
+}
+
+const CARDS_CHUNK = 1000;
+/**
+ * Chunks written at once, under the workspace's sync lock held shared: a run's chunks hold
+ * different people's cards, and every card write checks what it was decided from (writeCards).
+ */
+const CARD_LANES = 2;
+
+type CardsCheckpoint = Checkpoints['updateCards'];
+
+/**
+ * Works through the run's card queue (or one recipient) in chunks, each planned ahead without the
+ * lock and written in one transaction with the checkpoint, two at a time (writeInLanes).
+ */
+export async function reconcileCards(
+  ctx: {
+    db: Db;
+    workspaceId: string;
+    syncRunId: string;
+    /** A group run reads its queue; a recipient run has one recipient. */
+    source: { queueOf: string } | { recipientId: string };
+    /** The group whose cards queueCardRecipients scanned and counted already. */
+    scannedGroupId: string | null;
+    progress: Progress;
+  },
+  from: CardsCheckpoint,
+): Promise<CardsCheckpoint> {
+  const { db, workspaceId, syncRunId, source, progress } = ctx;
+  const { end } = await writeInLanes({
+    lanes: CARD_LANES,
+    after: from.after,
+    beforeEach: () => progress.throwIfCancelled(),
+    read: async (after) => {
+      const ids =
+        'queueOf' in source ? await readCardQueue(db, syncRunId, after, CARDS_CHUNK) : [source.recipientId];
+      const plan = await planCardChunk(db, workspaceId, ids, ctx.scannedGroupId);
+      return {
+        start: after,
+        end: ids.at(-1) ?? after,
+        last: !('queueOf' in source) || ids.length < CARDS_CHUNK,
+        data: plan,
+      };
+    },
+    write: async (chunk, resumeFrom) => {
+      if (!chunk.data.writes.length && !chunk.data.keyed.length && !chunk.data.unchanged) return;
+      // Two runs' chunks touching the same people's cards in another order can deadlock.
+      await writeSharedThenAlone({ chunk: 'card', syncRunId }, (lock) =>
+        commitChunk(db, { last: false }, async (trx) => {
+          await writeCardChunk(trx, workspaceId, syncRunId, chunk.data, lock);
+          await writeCheckpoint(trx, syncRunId, 'updateCards', {
+            after: resumeFrom(),
+            done: false,
+            queued: from.queued,
+          });
+        }),
+      );
+      progress.set({ after: chunk.end });
+    },
+  });
+  const next = { after: end, done: true, queued: from.queued };
+  await commitChunk(db, { last: true }, (trx) => writeCheckpoint(trx, syncRunId, 'updateCards', next));
+  return next;
 }

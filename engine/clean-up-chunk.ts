@@ -1,19 +1,18 @@
-import { sql, type Transaction } from 'kysely';
-import type { Database } from '../db/schema';
+import type { Trx } from '../db/database';
+import type { RecipientChange } from '../domain/recipient-change';
 import type { RecipientStatus } from '../domain/recipient';
 import type { SyncCounts } from '../contracts/sync-runs';
 import type { SyncOptions } from '../domain/sync-options';
 import type { CleanupCandidate } from '../db/repositories/staged-members';
 import { setOutcomes } from '../db/repositories/staged-members';
 import { addRunCounts } from '../db/repositories/sync-run-progress';
-import { optionsOfRecipientGroups } from '../db/repositories/sync-context';
+import { membersOfGroup, optionsOfRecipientGroups } from '../db/repositories/group-memberships';
 import {
   insertChanges,
   loadRecipientsByEntraIds,
   lockWorkspaceForSync,
   removeMemberships,
   setRecipientStatuses,
-  type ChangeRow,
 } from '../db/repositories/recipient-writes';
 import {
   CLEANUP_REASONS,
@@ -34,7 +33,7 @@ const GUEST_REASON = "guest accounts are excluded by this group's sync options";
 
 /** Applies Sync Options to one chunk of cleanup cases, in the caller's transaction. */
 export async function cleanUpChunk(
-  trx: Transaction<Database>,
+  trx: Trx,
   scope: CleanUpScope,
   rows: CleanupCandidate[],
 ): Promise<Partial<SyncCounts>> {
@@ -57,7 +56,7 @@ export async function cleanUpChunk(
   const bump = (k: keyof SyncCounts) => (counts[k] = (counts[k] ?? 0) + 1);
   const statuses: Array<{ id: string; status: RecipientStatus; statusReason: string | null }> = [];
   const removals: string[] = [];
-  const changes: ChangeRow[] = [];
+  const changes: RecipientChange[] = [];
   const outcomes: Array<{ entraUserId: string; recipientId: string | null; outcome: string }> = [];
 
   for (const row of rows) {
@@ -133,19 +132,4 @@ export async function cleanUpChunk(
   await setOutcomes(trx, scope.syncRunId, outcomes);
   await addRunCounts(trx, scope.syncRunId, counts);
   return counts;
-}
-
-async function membersOfGroup(
-  trx: Transaction<Database>,
-  groupId: string,
-  recipientIds: string[],
-): Promise<Set<string>> {
-  if (!recipientIds.length) return new Set();
-  const rows = await trx
-    .selectFrom('groupMemberships')
-    .select('recipientId')
-    .where('groupId', '=', groupId)
-    .where(sql<boolean>`recipient_id = any(${recipientIds}::uuid[])`)
-    .execute();
-  return new Set(rows.map((r) => r.recipientId));
 }

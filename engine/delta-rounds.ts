@@ -1,7 +1,8 @@
 import { log } from '@temporalio/activity';
 import type { Db } from '../db/database';
 import type { DeltaLinks } from '../db/repositories/group-sync-state';
-import { setCheckpoint, setCheckpoints } from '../db/repositories/sync-run-progress';
+import { setCheckpoints } from '../db/repositories/sync-run-progress';
+import { writeCheckpoint, type CheckpointName, type DeltaRoundState } from './checkpoints';
 import type { EntraClient } from '../graph/entra-client';
 import { EntraError } from '../graph/errors';
 import { userSelect } from '../graph/odata';
@@ -21,15 +22,10 @@ import { userSelect } from '../graph/odata';
 
 type RoundKind = 'members' | 'users';
 
-interface RoundState {
-  /** The next page to request; null once the round answered its deltaLink. */
-  link: string | null;
-  deltaLink: string | null;
-  /** The round could not be finished: no links for this run. */
-  givenUp?: boolean;
-}
-
-const CHECKPOINT: Record<RoundKind, string> = { members: 'openMembersDelta', users: 'openUsersDelta' };
+const CHECKPOINT = { members: 'openMembersDelta', users: 'openUsersDelta' } as const satisfies Record<
+  RoundKind,
+  CheckpointName
+>;
 
 export interface DeltaRoundsContext {
   db: Db;
@@ -42,7 +38,7 @@ export interface DeltaRoundsContext {
   basis: string;
 }
 
-export type DeltaRounds = Record<RoundKind, RoundState>;
+export type DeltaRounds = Record<RoundKind, DeltaRoundState>;
 
 /**
  * The run's rounds from its checkpoint, or opened now when the listing has not started yet (a run
@@ -54,8 +50,8 @@ export async function openDeltaRounds(
   listingStarted: boolean,
 ): Promise<DeltaRounds | null> {
   const stored = {
-    members: checkpoint[CHECKPOINT.members] as RoundState | undefined,
-    users: checkpoint[CHECKPOINT.users] as RoundState | undefined,
+    members: checkpoint[CHECKPOINT.members] as DeltaRoundState | undefined,
+    users: checkpoint[CHECKPOINT.users] as DeltaRoundState | undefined,
   };
   if (stored.members && stored.users) return { members: stored.members, users: stored.users };
   if (listingStarted) return null;
@@ -82,7 +78,7 @@ export function deltaRoundsDone(rounds: DeltaRounds): boolean {
   return (['members', 'users'] as const).every((k) => rounds[k].givenUp || rounds[k].deltaLink);
 }
 
-async function openRound(ctx: DeltaRoundsContext, kind: RoundKind): Promise<RoundState> {
+async function openRound(ctx: DeltaRoundsContext, kind: RoundKind): Promise<DeltaRoundState> {
   try {
     return toState(await requestPage(ctx, kind, latestLink(ctx, kind)));
   } catch (err) {
@@ -100,7 +96,7 @@ async function openRound(ctx: DeltaRoundsContext, kind: RoundKind): Promise<Roun
 async function drainRound(
   ctx: DeltaRoundsContext,
   kind: RoundKind,
-  state: RoundState,
+  state: DeltaRoundState,
   shouldStop: () => boolean,
 ): Promise<void> {
   while (state.link && !state.givenUp && !shouldStop()) {
@@ -114,7 +110,7 @@ async function drainRound(
       });
       Object.assign(state, { link: null, deltaLink: null, givenUp: true });
     }
-    await setCheckpoint(ctx.db, ctx.syncRunId, CHECKPOINT[kind], { ...state });
+    await writeCheckpoint(ctx.db, ctx.syncRunId, CHECKPOINT[kind], state);
   }
 }
 
@@ -125,7 +121,7 @@ async function storeLinksWhenDone(ctx: DeltaRoundsContext, rounds: DeltaRounds):
     users: rounds.users.deltaLink,
     basis: ctx.basis,
   };
-  await setCheckpoint(ctx.db, ctx.syncRunId, 'deltaLinks', { ...links });
+  await writeCheckpoint(ctx.db, ctx.syncRunId, 'deltaLinks', links);
 }
 
 /** One page of a round; only its links matter here (the full read stages the members). */
@@ -135,7 +131,7 @@ async function requestPage(ctx: DeltaRoundsContext, kind: RoundKind, link: strin
     : ctx.client.usersDelta({ select: ctx.select, link });
 }
 
-function toState(page: { nextLink: string | null; deltaLink: string | null }): RoundState {
+function toState(page: { nextLink: string | null; deltaLink: string | null }): DeltaRoundState {
   if (page.deltaLink) return { link: null, deltaLink: page.deltaLink };
   // Neither link: nothing to continue from, so no links from this round.
   return page.nextLink

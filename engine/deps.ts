@@ -1,7 +1,7 @@
 import type { SecretKeys } from '../config/secret-box';
 import type { Db } from '../db/database';
 import type { EntraClient, EntraClientOptions, EntraConnection } from '../graph/entra-client';
-import type { GraphLimits } from '../graph/limits';
+import type { GraphLimits } from '../contracts/graph-limits';
 
 /** Hooks the worker's Prometheus registry listens on; tests may leave them out. */
 export interface ActivityMetrics {

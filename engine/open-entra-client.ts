@@ -1,5 +1,5 @@
 import type { EntraClient } from '../graph/entra-client';
-import { loadEntraConnection } from '../db/repositories/entra-connections';
+import { loadEntraConnection } from './load-entra-connection';
 import type { ActivityDeps } from './deps';
 import { notRetryable } from './errors';
 
@@ -24,4 +24,10 @@ export async function openEntraClient(deps: ActivityDeps, workspaceId: string): 
     background: true,
     onRequest: deps.metrics ? (info) => deps.metrics!.graphRequest(info) : undefined,
   });
+}
+
+/** Opens the workspace's Graph client on first use only (a chunk may need no Graph request at all). */
+export function lazyEntraClient(deps: ActivityDeps, workspaceId: string): () => Promise<EntraClient> {
+  let client: Promise<EntraClient> | null = null;
+  return () => (client ??= openEntraClient(deps, workspaceId));
 }

@@ -1,3 +1,4 @@
+import type { FetchedPhoto } from '../domain/photo';
 import type { Db } from '../db/database';
 import { knownEntraIds } from '../db/repositories/recipient-writes';
 import type { StagedUser } from '../db/repositories/staged-members';
@@ -5,12 +6,6 @@ import type { EntraClient } from '../graph/entra-client';
 import { photoSyncs } from '../domain/field-settings';
 import { sha256Hex } from '../domain/canonical-json';
 import type { ApplyScope } from './apply-users';
-
-export interface FetchedPhoto {
-  hash: string;
-  contentType: string;
-  data: Buffer;
-}
 
 /** How many photo downloads run at once per activity. */
 const PHOTO_CONCURRENCY = 8;

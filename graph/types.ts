@@ -1,4 +1,4 @@
-import type { GraphLimits } from './limits';
+import type { GraphLimits } from '../contracts/graph-limits';
 
 /** A workspace's Entra connection: who we are (app registration) and where Entra and Graph live. */
 export interface EntraConnection {

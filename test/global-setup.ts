@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +28,8 @@ const projectDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'entra-card-sync-test-'));
+  // Our own folder (mkdtemp makes it 0700): as root, Postgres runs as `postgres` and keeps its data here.
+  await chmod(tmp, 0o755);
   const stops: Array<() => Promise<void>> = [];
   const log = process.env.TEST_STACK_LOG ? (line: string) => console.error(line) : undefined;
 

@@ -11,8 +11,8 @@ export interface RunWorkSweeper {
 }
 
 /**
- * Deleting a 100,000-member run's staged rows takes 0.3-1 s of Postgres time that nobody waits
- * for: the run's record already says how it ended. The worker drops them after finishSyncRun has
+ * Deleting a big run's staged rows takes Postgres time that nobody waits for: the run's record
+ * already says how it ended. The worker drops them after finishSyncRun has
  * answered, one run at a time, and sweeps at start-up whatever a stopped worker left behind.
  */
 export function createRunWorkSweeper(db: Db, onError: (err: unknown) => void): RunWorkSweeper {

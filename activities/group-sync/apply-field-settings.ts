@@ -1,53 +1,36 @@
 import { log } from '@temporalio/activity';
-import { countPassedOver, readMembersToApply } from '../../db/repositories/staged-members';
-import { loadSyncFieldSettings, loadSyncGroup } from '../../db/repositories/sync-context';
-import {
-  addRunCounts,
-  phaseCheckpoint,
-  readRunState,
-  setCheckpoint,
-  setRunPhase,
-} from '../../db/repositories/sync-run-progress';
-import { refreshStatistics } from '../../db/repositories/table-statistics';
-import type { EntraClient } from '../../graph/entra-client';
-import { fieldSettingsFingerprint } from '../../domain/field-settings';
-import { commitChunk } from '../../db/commit-chunk';
-import type { ActivityDeps } from '../../engine/deps';
-import { listingAppliedAhead } from './fetch-members';
 import type { CountsResult, RunScope } from '../../contracts/activity-scope';
-import { applyScopeOf, applyUsers } from '../../engine/apply-users';
-import { openEntraClient } from '../../engine/open-entra-client';
-import { classifyErrors, notRetryable } from '../../engine/errors';
+import { loadSyncFieldSettings } from '../../db/repositories/field-settings';
+import { readRunState, setRunPhase } from '../../db/repositories/sync-run-progress';
+import { refreshStatistics } from '../../db/repositories/table-statistics';
+import { fieldSettingsFingerprint, photosChecked } from '../../domain/field-settings';
+import { applyScopeOf } from '../../engine/apply-users';
+import { listingAppliedAhead, readCheckpoint } from '../../engine/checkpoints';
+import type { ActivityDeps } from '../../engine/deps';
+import { classifyErrors } from '../../engine/errors';
 import { withHeartbeat } from '../../engine/heartbeat';
-import { writeInLanes, writeSharedThenAlone, type OrderedChunk } from '../../engine/chunk-lanes';
-import { photosToApply } from '../../engine/photos';
+import { requireLinkedGroup } from '../../engine/linked-group';
+import { lazyEntraClient } from '../../engine/open-entra-client';
+import { APPLY_CHUNK, applyStagedMembers } from '../../engine/staged-apply';
 
 export interface ApplyFieldSettingsInput extends RunScope {
   /** Group syncs make members of this group; imports and recipient syncs have none. */
   groupId?: string;
-  /** Whose photos to download when the photo field syncs: people new to the workspace, or everyone (recipient syncs). */
+  /**
+   * Whose photos to download when the photo field syncs: people new to the workspace, or everyone
+   * applied (recipient syncs). A group run checks everyone it applies either way (photosChecked).
+   */
   photos: 'new' | 'all';
 }
 
-/** Staged members per transaction. */
-export const APPLY_CHUNK = 1000;
-/**
- * Chunks written at once. Two keep both cores of a small machine busy (Postgres writes one while
- * the worker plans the other); they hold the workspace's sync lock shared, and a chunk that meets
- * a change made meanwhile is written again alone.
- */
-const APPLY_LANES = 2;
 /** Chunks written in one run after which the tables' planner statistics are refreshed. */
 const STATISTICS_AFTER_CHUNKS = 3;
 
 /**
- * Reads the run's staged members in keyset chunks and applies Field Settings to each chunk in one
- * transaction that also moves the checkpoint, two chunks at a time (writeInLanes): a retry
- * continues from the oldest chunk not yet committed, and passes over the members already applied
- * (they have an outcome).
- * Members applied before from the same data under the same settings were staged as passed over
- * (stageUsers, counted then) or are passed over by the read (readMembersToApply, counted at the
- * end); recipient syncs, which also refresh photos, apply everyone in full.
+ * Applies Field Settings to the run's staged members (engine/staged-apply.ts). Members applied
+ * before from the same data under the same settings were staged as passed over (stageUsers) or are
+ * passed over by the read (readMembersToApply); recipient syncs, which also refresh photos, apply
+ * everyone in full.
  */
 export function createApplyFieldSettingsActivity(deps: ActivityDeps) {
   const { db } = deps;
@@ -57,74 +40,31 @@ export function createApplyFieldSettingsActivity(deps: ActivityDeps) {
         const { syncRunId, workspaceId } = input;
         await setRunPhase(db, syncRunId, 'applying_field_settings');
         const settings = await loadSyncFieldSettings(db, workspaceId);
-        const group = input.groupId ? await loadSyncGroup(db, workspaceId, input.groupId) : null;
-        if (input.groupId && !group)
-          throw notRetryable('invalid_input', `group ${input.groupId} is not linked in this workspace`);
+        const group = input.groupId ? await requireLinkedGroup(db, workspaceId, input.groupId) : null;
         const scope = applyScopeOf(syncRunId, workspaceId, settings, group);
-        const chunkScope = {
-          syncRunId,
-          workspaceId,
-          groupId: scope.groupId,
-          fingerprint: input.photos === 'all' ? null : fieldSettingsFingerprint(settings),
-        };
+        const photos = group ? photosChecked(settings, 'group') : input.photos;
         const state = await readRunState(db, syncRunId);
-        let cp = {
-          after: '',
-          done: false,
-          chunks: 0,
-          ...phaseCheckpoint<{ after: string; done: boolean; chunks: number }>(state, 'applyFieldSettings'),
-        };
-        let client: EntraClient | null = null;
-        const lazyClient = async () => (client ??= await openEntraClient(deps, workspaceId));
-        const readChunk = async (after: string) => {
-          const { users, sourceHashes } = await readMembersToApply(db, chunkScope, after, APPLY_CHUNK);
-          const photos = await photosToApply(db, lazyClient, scope, users, input.photos);
-          return { users, sourceHashes, photos };
-        };
-        let committed = 0;
-        const writeChunk = async (
-          chunk: OrderedChunk<Awaited<ReturnType<typeof readChunk>>>,
-          resumeFrom: () => string,
-        ) => {
-          const { users, sourceHashes, photos } = chunk.data;
-          if (!users.length) return;
-          await writeSharedThenAlone({ chunk: 'apply', syncRunId }, (lock) =>
-            commitChunk(db, { last: false }, async (trx) => {
-              await applyUsers(trx, scope, users, { photos, sourceHashes, lock });
-              await setCheckpoint(trx, syncRunId, 'applyFieldSettings', {
-                after: resumeFrom(),
-                done: false,
-                chunks: cp.chunks + committed + 1,
-              });
-            }),
-          );
-          committed += 1;
-          progress.set({ after: chunk.end, chunks: cp.chunks + committed });
-        };
+        let cp = { after: '', done: false, chunks: 0, ...readCheckpoint(state, 'applyFieldSettings') };
         if (!cp.done) {
-          const { end } = await writeInLanes({
-            lanes: APPLY_LANES,
-            after: cp.after,
-            beforeEach: () => progress.throwIfCancelled(),
-            read: async (after) => {
-              const data = await readChunk(after);
-              const last = data.users.length < APPLY_CHUNK;
-              return { start: after, end: data.users.at(-1)?.id ?? after, last, data };
+          cp = await applyStagedMembers(
+            {
+              db,
+              scope,
+              chunkScope: {
+                syncRunId,
+                workspaceId,
+                groupId: scope.groupId,
+                fingerprint: photos === 'all' ? null : fieldSettingsFingerprint(settings),
+              },
+              photos,
+              client: lazyEntraClient(deps, workspaceId),
+              progress,
             },
-            write: writeChunk,
-          });
-          const next = { after: end, done: true, chunks: cp.chunks + committed };
-          await commitChunk(db, { last: true }, async (trx) => {
-            await addRunCounts(trx, syncRunId, {
-              recipientsUnchanged: await countPassedOver(trx, syncRunId),
-            });
-            await setCheckpoint(trx, syncRunId, 'applyFieldSettings', next);
-          });
-          cp = next;
+            cp,
+          );
         }
-        // A big first sync grows recipients and memberships from nothing: let the planner know. Its
-        // listing may have applied nearly everyone already (FetchCheckpoint.applyAhead); left with
-        // stale statistics, the next run's departed-member scan took 1.4-2 s instead of 0.5-0.9 s.
+        // A big first sync grows recipients and memberships from nothing: let the planner know,
+        // also when its listing applied nearly everyone ahead (docs/sync.md, "applying ahead").
         const { counts } = await readRunState(db, syncRunId);
         const appliedAhead =
           listingAppliedAhead(state).applied &&

@@ -1,30 +1,15 @@
 import { log } from '@temporalio/activity';
-import { loadSyncFieldSettings, loadSyncGroup } from '../../db/repositories/sync-context';
-import { phaseCheckpoint, readRunState, setSyncPlan } from '../../db/repositories/sync-run-progress';
-import {
-  decideSyncType,
-  deltaLinksBasis,
-  DEFAULT_FULL_SYNC_INTERVAL_MS,
-  type SyncType,
-  type SyncTypeReason,
-} from '../../domain/sync-type';
-import type { ActivityDeps } from '../../engine/deps';
 import type { GroupRunScope } from '../../contracts/activity-scope';
-import { notRetryable } from '../../engine/errors';
+import { loadSyncFieldSettings } from '../../db/repositories/field-settings';
+import { readRunState, setSyncPlan } from '../../db/repositories/sync-run-progress';
+import { decideSyncType, deltaLinksBasis, DEFAULT_FULL_SYNC_INTERVAL_MS } from '../../domain/sync-type';
+import { readCheckpoint, type SyncPlan } from '../../engine/checkpoints';
+import type { ActivityDeps } from '../../engine/deps';
+import { requireLinkedGroup } from '../../engine/linked-group';
 
 export interface ChooseSyncTypeInput extends GroupRunScope {
   /** The starter asked for a full read. */
   full: boolean;
-}
-
-/** Kept in `sync_runs.checkpoint.syncPlan`; `sync_runs.sync_type` says the kind. */
-export interface SyncPlan {
-  syncType: SyncType;
-  reason: SyncTypeReason;
-  /** The settings basis new delta links are made under; null = make none (nested groups). */
-  basis: string | null;
-  /** The run was a delta and became full (its delta links had expired). */
-  fellBack?: boolean;
 }
 
 /**
@@ -34,15 +19,10 @@ export interface SyncPlan {
 export function createChooseSyncTypeActivity({ db, fullSyncIntervalMs }: ActivityDeps) {
   return async function chooseSyncType(input: ChooseSyncTypeInput): Promise<SyncPlan> {
     const { syncRunId, workspaceId, groupId } = input;
-    const recorded = phaseCheckpoint<SyncPlan>(await readRunState(db, syncRunId), 'syncPlan');
+    const recorded = readCheckpoint(await readRunState(db, syncRunId), 'syncPlan');
     if (recorded.syncType && recorded.reason) return recorded as SyncPlan;
 
-    const group = await loadSyncGroup(db, workspaceId, groupId);
-    if (!group)
-      throw notRetryable(
-        'invalid_input',
-        `group ${groupId} is not linked in this workspace; link it again with POST /v1/groups`,
-      );
+    const group = await requireLinkedGroup(db, workspaceId, groupId);
     const basis = deltaLinksBasis(
       group.syncOptions,
       await loadSyncFieldSettings(db, workspaceId),

@@ -1,17 +1,13 @@
 import { log } from '@temporalio/activity';
-import { readCleanupChunk } from '../../db/repositories/staged-members';
-import { loadSyncGroup } from '../../db/repositories/sync-context';
-import {
-  phaseCheckpoint,
-  readRunState,
-  setCheckpoint,
-  setRunPhase,
-} from '../../db/repositories/sync-run-progress';
-import type { ActivityDeps } from '../../engine/deps';
 import type { CountsResult, RunScope } from '../../contracts/activity-scope';
+import { readCleanupChunk } from '../../db/repositories/staged-members';
+import { readRunState, setRunPhase } from '../../db/repositories/sync-run-progress';
+import { readCheckpoint, writeCheckpoint } from '../../engine/checkpoints';
 import { cleanUpChunk } from '../../engine/clean-up-chunk';
-import { classifyErrors, notRetryable } from '../../engine/errors';
+import type { ActivityDeps } from '../../engine/deps';
+import { classifyErrors } from '../../engine/errors';
 import { withHeartbeat } from '../../engine/heartbeat';
+import { requireLinkedGroup } from '../../engine/linked-group';
 
 export interface CleanUpUsersInput extends RunScope {
   /** A group sync; without it, each recipient's own groups decide (recipient syncs). */
@@ -28,9 +24,7 @@ export function createCleanUpUsersActivity(deps: ActivityDeps) {
       withHeartbeat(async (progress) => {
         const { syncRunId, workspaceId } = input;
         await setRunPhase(db, syncRunId, 'cleaning_up');
-        const group = input.groupId ? await loadSyncGroup(db, workspaceId, input.groupId) : null;
-        if (input.groupId && !group)
-          throw notRetryable('invalid_input', `group ${input.groupId} is not linked in this workspace`);
+        const group = input.groupId ? await requireLinkedGroup(db, workspaceId, input.groupId) : null;
         const scope = {
           workspaceId,
           syncRunId,
@@ -39,10 +33,7 @@ export function createCleanUpUsersActivity(deps: ActivityDeps) {
         let cp = {
           after: '',
           done: false,
-          ...phaseCheckpoint<{ after: string; done: boolean }>(
-            await readRunState(db, syncRunId),
-            'cleanUpUsers',
-          ),
+          ...readCheckpoint(await readRunState(db, syncRunId), 'cleanUpUsers'),
         };
         while (!cp.done) {
           progress.throwIfCancelled();
@@ -50,7 +41,7 @@ export function createCleanUpUsersActivity(deps: ActivityDeps) {
           const next = { after: rows.at(-1)?.entraUserId ?? cp.after, done: rows.length < CLEANUP_CHUNK };
           await db.transaction().execute(async (trx) => {
             if (rows.length) await cleanUpChunk(trx, scope, rows);
-            await setCheckpoint(trx, syncRunId, 'cleanUpUsers', next);
+            await writeCheckpoint(trx, syncRunId, 'cleanUpUsers', next);
           });
           cp = next;
           progress.set({ after: cp.after });

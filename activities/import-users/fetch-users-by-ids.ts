@@ -1,21 +1,16 @@
 import { log } from '@temporalio/activity';
-import { stageUsers } from '../../db/repositories/staged-members';
-import { insertChanges } from '../../db/repositories/recipient-writes';
-import { loadSyncFieldSettings } from '../../db/repositories/sync-context';
-import {
-  addRunCounts,
-  phaseCheckpoint,
-  readRunState,
-  setCheckpoint,
-  setRunPhase,
-} from '../../db/repositories/sync-run-progress';
-import type { GraphUser } from '../../graph/entra-client';
-import { graphSelectFor } from '../../domain/graph-source';
-import type { ActivityDeps } from '../../engine/deps';
 import type { CountsResult, RunScope } from '../../contracts/activity-scope';
-import { openEntraClient } from '../../engine/open-entra-client';
+import { loadSyncFieldSettings } from '../../db/repositories/field-settings';
+import { insertChanges } from '../../db/repositories/recipient-writes';
+import { stageUsers } from '../../db/repositories/staged-members';
+import { addRunCounts, readRunState, setRunPhase } from '../../db/repositories/sync-run-progress';
+import { graphSelectFor } from '../../domain/graph-source';
+import { readCheckpoint, writeCheckpoint } from '../../engine/checkpoints';
+import type { ActivityDeps } from '../../engine/deps';
 import { classifyErrors, notRetryable } from '../../engine/errors';
 import { withHeartbeat } from '../../engine/heartbeat';
+import { openEntraClient } from '../../engine/open-entra-client';
+import { readUsersByIds } from '../../engine/user-reads';
 
 /** Ids looked up per transaction (the client sends them 20 per $batch request). */
 const IMPORT_CHUNK = 200;
@@ -40,15 +35,13 @@ export function createFetchUsersByIdsActivity(deps: ActivityDeps) {
           );
         }
         const ids = [...new Set(raw as string[])];
-        let cp = { offset: 0, ...phaseCheckpoint<{ offset: number }>(state, 'fetchUsersByIds') };
+        let cp = { offset: 0, ...readCheckpoint(state, 'fetchUsersByIds') };
         const client = cp.offset < ids.length ? await openEntraClient(deps, workspaceId) : null;
         const select = graphSelectFor(await loadSyncFieldSettings(db, workspaceId));
         while (cp.offset < ids.length) {
           progress.throwIfCancelled();
           const slice = ids.slice(cp.offset, cp.offset + IMPORT_CHUNK);
-          const found = await client!.getUsersByIds(slice, select);
-          const users = slice.map((id) => found.get(id)).filter((u): u is GraphUser => !!u);
-          const missing = slice.filter((id) => !found.get(id));
+          const { users, missing } = await readUsersByIds(client!, slice, select);
           const next = { offset: cp.offset + slice.length };
           await db.transaction().execute(async (trx) => {
             await stageUsers(trx, syncRunId, users, { excludeGuests: false });
@@ -67,7 +60,7 @@ export function createFetchUsersByIdsActivity(deps: ActivityDeps) {
               })),
             );
             await addRunCounts(trx, syncRunId, { membersFetched: users.length, skipped: missing.length });
-            await setCheckpoint(trx, syncRunId, 'fetchUsersByIds', next);
+            await writeCheckpoint(trx, syncRunId, 'fetchUsersByIds', next);
           });
           cp = next;
           progress.set({ offset: cp.offset });

@@ -1,20 +1,14 @@
-import { stageDeparted, stageUsers } from '../../db/repositories/staged-members';
-import { loadRecipient } from '../../db/repositories/recipient-writes';
-import { loadSyncFieldSettings } from '../../db/repositories/sync-context';
-import {
-  addRunCounts,
-  phaseCheckpoint,
-  readRunState,
-  setCheckpoint,
-  setRunPhase,
-} from '../../db/repositories/sync-run-progress';
-import { EntraError } from '../../graph/errors';
-import type { GraphUser } from '../../graph/entra-client';
-import { graphSelectFor } from '../../domain/graph-source';
-import type { ActivityDeps } from '../../engine/deps';
 import type { CountsResult, RunScope } from '../../contracts/activity-scope';
-import { openEntraClient } from '../../engine/open-entra-client';
+import { loadSyncFieldSettings } from '../../db/repositories/field-settings';
+import { loadRecipient } from '../../db/repositories/recipient-writes';
+import { stageDeparted, stageUsers } from '../../db/repositories/staged-members';
+import { addRunCounts, readRunState, setRunPhase } from '../../db/repositories/sync-run-progress';
+import { graphSelectFor } from '../../domain/graph-source';
+import { readCheckpoint, writeCheckpoint } from '../../engine/checkpoints';
+import type { ActivityDeps } from '../../engine/deps';
 import { classifyErrors, notRetryable } from '../../engine/errors';
+import { openEntraClient } from '../../engine/open-entra-client';
+import { readUserOrNull } from '../../engine/user-reads';
 
 export interface FetchRecipientUserInput extends RunScope {
   recipientId: string;
@@ -45,22 +39,13 @@ export function createFetchRecipientUserActivity(deps: ActivityDeps) {
         );
       }
       const state = await readRunState(db, syncRunId);
-      const cp = phaseCheckpoint<{ done: boolean; found: boolean; accountEnabled: boolean | null }>(
-        state,
-        'fetchRecipientUser',
-      );
+      const cp = readCheckpoint(state, 'fetchRecipientUser');
       if (cp.done)
         return { counts: state.counts, found: cp.found ?? false, accountEnabled: cp.accountEnabled ?? null };
 
       const client = await openEntraClient(deps, workspaceId);
       const select = graphSelectFor(await loadSyncFieldSettings(db, workspaceId));
-      let user: GraphUser | null;
-      try {
-        user = await client.getUser(recipient.entraUserId, select);
-      } catch (err) {
-        if (!(err instanceof EntraError && err.code === 'user_not_found')) throw err;
-        user = null;
-      }
+      const user = await readUserOrNull(client, recipient.entraUserId, select);
       const accountEnabled = typeof user?.accountEnabled === 'boolean' ? user.accountEnabled : null;
       await db.transaction().execute(async (trx) => {
         if (user) await stageUsers(trx, syncRunId, [user], { excludeGuests: false });
@@ -69,7 +54,7 @@ export function createFetchRecipientUserActivity(deps: ActivityDeps) {
             { entraUserId: recipient.entraUserId!, recipientId, change: 'deleted', data: null },
           ]);
         await addRunCounts(trx, syncRunId, { membersFetched: user ? 1 : 0 });
-        await setCheckpoint(trx, syncRunId, 'fetchRecipientUser', {
+        await writeCheckpoint(trx, syncRunId, 'fetchRecipientUser', {
           done: true,
           found: !!user,
           accountEnabled,

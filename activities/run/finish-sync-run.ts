@@ -1,7 +1,16 @@
 import { log } from '@temporalio/activity';
 import type { SyncCounts, SyncRunError } from '../../contracts/sync-runs';
-import { clearRunWork, finishRun } from '../../db/repositories/sync-run-progress';
-import { recordCompletedGroupRun, type DeltaLinks } from '../../db/repositories/group-sync-state';
+import {
+  addRunCounts,
+  clearRunWork,
+  finishRun,
+  setMemberCount,
+} from '../../db/repositories/sync-run-progress';
+import {
+  recordCompletedGroupRun,
+  tallyGroupAfterRun,
+  type DeltaLinks,
+} from '../../db/repositories/group-sync-state';
 import type { ActivityDeps } from '../../engine/deps';
 
 export interface FinishSyncRunInput {
@@ -27,13 +36,17 @@ export function createFinishSyncRunActivity({ db, dropRunWork }: ActivityDeps) {
           .where('id', '=', input.syncRunId)
           .executeTakeFirst();
         if (run?.kind === 'group' && run.groupId) {
-          await recordCompletedGroupRun(trx, {
+          const completed = {
             id: input.syncRunId,
             workspaceId: run.workspaceId,
             groupId: run.groupId,
-            syncType: run.syncType === 'delta' ? 'delta' : 'full',
-            links: deltaLinksOf(run.checkpoint),
-          });
+            syncType: run.syncType === 'delta' ? ('delta' as const) : ('full' as const),
+          };
+          await recordCompletedGroupRun(trx, { ...completed, links: deltaLinksOf(run.checkpoint) });
+          // A run reads the same whichever way it fetched: a delta's untouched members are unchanged.
+          const { memberCount, untouched } = await tallyGroupAfterRun(trx, completed);
+          await setMemberCount(trx, input.syncRunId, memberCount);
+          await addRunCounts(trx, input.syncRunId, { recipientsUnchanged: untouched });
         }
       }
     });

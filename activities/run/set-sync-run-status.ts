@@ -1,10 +1,11 @@
+import type { Phase } from '../../contracts/sync-runs';
 import { setRunStatus } from '../../db/repositories/sync-run-progress';
 import type { ActivityDeps } from '../../engine/deps';
 
 export interface SetSyncRunStatusInput {
   syncRunId: string;
   status: 'running' | 'waiting_approval';
-  phase?: string;
+  phase?: Phase;
 }
 
 /** Shows a run waiting for approval (and running again) in the run record. */

@@ -54,6 +54,10 @@ export const SyncRun = z
         z.ZodNumber
       >,
     ),
+    memberCount: z.number().int().nullable().meta({
+      description:
+        "a completed group run: the group's size after it, whether the run read every member or only changes",
+    }),
     error: z.object({ code: z.string(), message: z.string() }).nullable(),
     workflowId: z.string(),
     temporalRunId: z.string().nullable(),
@@ -92,6 +96,7 @@ export function toSyncRun(row: SyncRunRow, cfg: TemporalUiConfig): SyncRun {
     recipientId: row.recipientId,
     parentRunId: row.parentRunId,
     counts,
+    memberCount: row.memberCount ?? null,
     error: row.error
       ? { code: String(row.error.code ?? 'error'), message: String(row.error.message ?? '') }
       : null,

@@ -4,9 +4,8 @@ import { Kysely, sql } from 'kysely';
  * Drops the foreign keys of the tables a group sync writes one row per member into, where the key
  * guards nothing the code does not already guarantee. Frozen in time.
  *
- * Postgres checks a foreign key with one query per inserted row; on the benchmark machine that is
- * about 26 µs per key and row, as much as the insert itself (measured: 51 ms per 1,000-row insert
- * with one key, 25 ms without). A 100,000-member first sync checked 13 keys per member.
+ * Postgres checks a foreign key with one query per inserted row, which cost as much as the insert
+ * itself, and a first sync checked 13 keys per member (docs/performance-notes.md).
  * - `recipient_changes` (workspace, run, recipient): an audit log outlives what it describes; it now
  *   keeps the id of a deleted recipient instead of setting it null.
  * - `cards.workspace_id`, `card_events.workspace_id`: the card's recipient already belongs to the

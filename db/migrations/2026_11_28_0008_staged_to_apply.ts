@@ -4,13 +4,12 @@ import { Kysely, sql } from 'kysely';
  * Makes the staging table cheap to read after a full re-sync, where most members are staged as
  * passed over. Frozen in time.
  * - `sync_staged_members_to_apply`: the present members without an outcome yet, the only ones
- *   applyFieldSettings reads. Without it each chunk walked the run's whole key range (150 ms a
- *   chunk at 100,000 members) to find the few hundred changed ones.
+ *   applyFieldSettings reads. Without it each chunk walked the run's whole key range to find the
+ *   few hundred changed ones.
  * - `sync_staged_members_to_clean`: the rows cleanup weighs and applies (members that left, and
- *   present but disabled ones), instead of a pass over every staged member (130-180 ms each).
- * - Statistics target 10 on the staged key columns: `analyze` after a big listing samples 3,000
- *   rows instead of 30,000 (300 ms at 100,000 members); the chunk queries need row counts, not
- *   fine histograms.
+ *   present but disabled ones), instead of a pass over every staged member.
+ * - Statistics target 10 on the staged key columns: `analyze` after a big listing samples a tenth of
+ *   the rows; the chunk queries need row counts, not fine histograms (docs/performance-notes.md).
  */
 const KEY_COLUMNS = ['sync_run_id', 'entra_user_id', 'change', 'outcome', 'recipient_id'];
 

@@ -4,11 +4,10 @@ import { Kysely, sql } from 'kysely';
  * Replaces the foreign keys of the per-member tables with statement-level delete triggers that do
  * the same cascades. Frozen in time.
  *
- * A foreign key costs one locking lookup of the parent row per inserted child row. Measured on a
- * kept benchmark database, 5,000 rows: card_versions 131 ms with its key, 42 ms without;
- * card_events 177 ms and 61 ms. A first sync of 100,000 members paid seven such checks per member
- * (recipient → workspace; membership → group and recipient; card → group and recipient; version and
- * event → card), about 14 s of Postgres time.
+ * A foreign key costs one locking lookup of the parent row per inserted child row, and a first sync
+ * paid seven such checks per member (recipient → workspace; membership → group and recipient; card
+ * → group and recipient; version and event → card). The measurements are in
+ * docs/performance-notes.md.
  *
  * What the keys guaranteed now comes from elsewhere:
  * - Deletes still cascade, once per statement over the deleted set (`old table`), through the same

@@ -1,14 +1,11 @@
-import { sql, type Transaction } from 'kysely';
-import type { Db } from '../database';
+import type { Conn } from '../database';
+import { sql } from 'kysely';
 import type { CardStatus, CardTemplate } from '../../domain/card';
-import type { Database } from '../schema';
 import type { RecipientStatus } from '../../domain/recipient';
 import type { SyncOptions } from '../../domain/sync-options';
 import { PROFILE_COLUMNS, profileValuesOf } from '../../domain/recipient';
 import type { CardTarget, CardWrite } from '../../domain/plan-card-write';
 import { CARD_SOURCE_KEY, TEMPLATE_KEY } from './card-source-key';
-
-type Conn = Db | Transaction<Database>;
 
 const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 const profileSelect = sql.raw(PROFILE_COLUMNS.map((c) => `r.${snake(c)}`).join(', '));

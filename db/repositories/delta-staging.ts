@@ -1,9 +1,6 @@
-import { sql, type Transaction } from 'kysely';
-import type { Db } from '../database';
-import type { Database } from '../schema';
+import type { Conn } from '../database';
+import { sql } from 'kysely';
 import type { StagedUser } from './staged-members';
-
-type Conn = Db | Transaction<Database>;
 
 /** The run and group a delta page is staged for. */
 export interface DeltaStageScope {
@@ -140,4 +137,28 @@ export async function setDeltaMembersFetched(db: Conn, syncRunId: string): Promi
     where id = ${syncRunId}::uuid
     returning (counts ->> 'membersFetched')::int as n`.execute(db);
   return rows[0]?.n ?? 0;
+}
+
+/**
+ * Members of the group changed in the workspace since they were last applied (recipients_edited,
+ * their source hash cleared): staged as joiners without data, so the run reads them again by id
+ * and applies Field Settings to them as a full read would. Rows of recipients applied since (their
+ * hash set again), unlinked or gone are dropped here. One statement.
+ */
+export async function stageWorkspaceEdits(db: Conn, scope: DeltaStageScope): Promise<void> {
+  await sql`
+    with edited as (
+      select e.recipient_id, r.entra_user_id, r.entra_source_hash, r.id is null as gone
+      from recipients_edited e left join recipients r on r.id = e.recipient_id
+      where e.workspace_id = ${scope.workspaceId}::uuid
+    ),
+    settled as (
+      delete from recipients_edited e using edited x
+      where e.recipient_id = x.recipient_id and (x.gone or x.entra_user_id is null or x.entra_source_hash is not null)
+    )
+    insert into sync_staged_members (sync_run_id, entra_user_id, change)
+    select ${scope.syncRunId}::uuid, x.entra_user_id, 'present' from edited x
+    join group_memberships gm on gm.group_id = ${scope.groupId}::uuid and gm.recipient_id = x.recipient_id
+    where x.entra_source_hash is null and x.entra_user_id is not null
+    on conflict (sync_run_id, entra_user_id) do nothing`.execute(db);
 }

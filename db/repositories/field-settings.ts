@@ -1,4 +1,5 @@
-import type { Db } from '../database';
+import type { Conn, Db } from '../database';
+import { effectiveFieldSettings } from '../../domain/field-settings';
 import { STANDARD_FIELDS, type FieldSetting } from '../../domain/fields';
 
 /** The workspace's Field Settings in the catalogue's order (standard fields first, then custom). */
@@ -39,4 +40,14 @@ export async function replaceFieldSettings(
         .execute();
     }
   });
+}
+
+/** The Field Settings a sync applies (the defaults while the workspace has saved none). */
+export async function loadSyncFieldSettings(db: Conn, workspaceId: string): Promise<FieldSetting[]> {
+  const rows = await db
+    .selectFrom('fieldSettings')
+    .select(['field', 'source', 'sync', 'overwrite'])
+    .where('workspaceId', '=', workspaceId)
+    .execute();
+  return effectiveFieldSettings(rows);
 }

@@ -1,5 +1,5 @@
-import { sql, type Transaction } from 'kysely';
-import type { Database } from '../schema';
+import { sql } from 'kysely';
+import type { Trx } from '../database';
 import { MEMBER_OUTCOMES } from './staged-members';
 import { workspaceOf } from './recipient-writes';
 
@@ -20,7 +20,7 @@ export interface DeltaLinks {
  * Must run before the run's staging is dropped.
  */
 export async function recordCompletedGroupRun(
-  trx: Transaction<Database>,
+  trx: Trx,
   run: {
     id: string;
     workspaceId: string;
@@ -65,4 +65,27 @@ export async function recordCompletedGroupRun(
         where r.workspace_id = ${workspaceOf(run.workspaceId)} and r.entra_user_id = s.entra_user_id
         offset 0)
     on conflict do nothing`.execute(trx);
+}
+
+/**
+ * The group's size after a completed run and, for a delta run, how many of its members the run did
+ * not stage (untouched, so unchanged). Reads the run's staging, so it runs before that is dropped;
+ * a delta run stages few rows.
+ */
+export async function tallyGroupAfterRun(
+  trx: Trx,
+  run: { id: string; workspaceId: string; groupId: string; syncType: 'full' | 'delta' },
+): Promise<{ memberCount: number; untouched: number }> {
+  const staged =
+    run.syncType === 'delta'
+      ? sql`(select count(*) from sync_staged_members s
+          join recipients r on r.workspace_id = ${workspaceOf(run.workspaceId)} and r.entra_user_id = s.entra_user_id
+          join group_memberships gm on gm.group_id = ${run.groupId}::uuid and gm.recipient_id = r.id
+          where s.sync_run_id = ${run.id}::uuid)::int`
+      : sql`null::int`;
+  const { rows } = await sql<{ memberCount: number; staged: number | null }>`
+    select (select count(*) from group_memberships where group_id = ${run.groupId}::uuid)::int as member_count,
+      ${staged} as staged`.execute(trx);
+  const { memberCount, staged: n } = rows[0]!;
+  return { memberCount, untouched: n === null ? 0 : Math.max(0, memberCount - n) };
 }

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
-import type { Db } from '../database';
+import type { Conn, Db } from '../database';
 import type { CardTemplate } from '../../domain/card';
 import type { GroupRow } from '../schema';
-import type { SyncOptions } from '../../domain/sync-options';
+import { DEFAULT_SYNC_OPTIONS, type SyncOptions } from '../../domain/sync-options';
 import { lockWorkspaceForSync } from './recipient-writes';
 
 export type GroupWithCounts = GroupRow & { memberCount: number };
@@ -128,4 +128,37 @@ export async function linkedGroupIds(
     .where('entraGroupId', 'in', entraGroupIds)
     .execute();
   return new Map(rows.map((r) => [r.entraGroupId, r.id]));
+}
+
+export type SyncGroup = GroupRow & { syncOptions: SyncOptions };
+
+/** The linked group with its options completed by the defaults. */
+export async function loadSyncGroup(
+  db: Conn,
+  workspaceId: string,
+  groupId: string,
+): Promise<SyncGroup | null> {
+  const row = await db
+    .selectFrom('groups')
+    .selectAll()
+    .where('workspaceId', '=', workspaceId)
+    .where('id', '=', groupId)
+    .executeTakeFirst();
+  if (!row) return null;
+  return { ...row, syncOptions: { ...DEFAULT_SYNC_OPTIONS, ...row.syncOptions } };
+}
+
+/** A group sync also refreshes the linked group's name and description from Entra. */
+export async function refreshGroupInfo(
+  db: Conn,
+  groupId: string,
+  name: string | null,
+  description: string | null,
+): Promise<void> {
+  await db
+    .updateTable('groups')
+    .set({ ...(name ? { name } : {}), description, updatedAt: new Date() })
+    .where('id', '=', groupId)
+    .where(sql<boolean>`(name, description) is distinct from (coalesce(${name}, name), ${description}::text)`)
+    .execute();
 }

@@ -1,15 +1,6 @@
-import { sql, type Transaction } from 'kysely';
-import type { Db } from '../database';
-import type { Database } from '../schema';
-
-type Conn = Db | Transaction<Database>;
-
-export interface PhotoWrite {
-  recipientId: string;
-  contentHash: string;
-  contentType: string;
-  data: Buffer;
-}
+import type { PhotoWrite } from '../../domain/photo';
+import type { Conn } from '../database';
+import { sql } from 'kysely';
 
 /** Stores photos; a row whose hash is unchanged is not rewritten. */
 export async function upsertPhotos(db: Conn, rows: PhotoWrite[]): Promise<void> {

@@ -1,29 +1,9 @@
-import { sql, type RawBuilder, type Transaction } from 'kysely';
+import type { Conn, Trx } from '../database';
+import { sql, type RawBuilder } from 'kysely';
 import { isUniqueViolation } from '../active-run-constraints';
-import type { Db } from '../database';
-import type { Database } from '../schema';
 import type { RecipientStatus } from '../../domain/recipient';
-import { PROFILE_COLUMNS, profileValuesOf, type ProfileValues } from '../../domain/recipient';
-
-type Conn = Db | Transaction<Database>;
-
-/** A recipient as the sync reads and writes it (no timestamps). */
-export interface SyncRecipient {
-  id: string;
-  entraUserId: string | null;
-  status: RecipientStatus;
-  statusReason: string | null;
-  values: ProfileValues;
-  customFields: Record<string, string | null>;
-  lockedFields: string[];
-  photoHash: string | null;
-  accountEnabled: boolean | null;
-  userType: string | null;
-  /** What the sync last applied the recipient from (readMembersToApply); null = apply in full next time. */
-  entraSourceHash: string | null;
-  /** The row version read (Postgres `xmin`); writes go through only while it is unchanged. Null for a new recipient. */
-  rowVersion: string | null;
-}
+import { PROFILE_COLUMNS, profileValuesOf, type SyncRecipient } from '../../domain/recipient';
+import type { RecipientChange } from '../../domain/recipient-change';
 
 /**
  * A write that lost to one made meanwhile by a transaction running alongside: a recipient changed
@@ -112,7 +92,7 @@ function fromRow(row: Record<string, unknown>): SyncRecipient {
  * read; see engine/chunk-lanes.ts); everything else takes it exclusively.
  */
 export async function lockWorkspaceForSync(
-  trx: Transaction<Database>,
+  trx: Trx,
   workspaceId: string,
   mode: 'exclusive' | 'shared' = 'exclusive',
 ): Promise<void> {
@@ -135,7 +115,7 @@ function byKey(workspaceId: string, match: RawBuilder<unknown>): RawBuilder<unkn
  * The workspace id as an init-plan parameter rather than a literal. For a workspace the statistics
  * have not seen yet (its first sync, in a database with other workspaces) a literal is estimated
  * at one row, so the planner may look keys up through the (workspace_id, id) index: a scan of the
- * whole workspace per key once it has grown (measured: 600 ms per 1,000 emails at 100,000). An
+ * whole workspace per key once it has grown (docs/performance-notes.md). An
  * unknown value is estimated like any workspace, and the index on both key columns wins.
  */
 export function workspaceOf(workspaceId: string): RawBuilder<string> {
@@ -288,22 +268,12 @@ export async function removeMemberships(
   await query.execute();
 }
 
-export interface ChangeRow {
-  recipientId: string | null;
-  entraUserId: string | null;
-  action: string;
-  field: string | null;
-  oldValue: string | null;
-  newValue: string | null;
-  reason: string | null;
-}
-
 /** The change history of one chunk, in one statement (source `sync`). */
 export async function insertChanges(
   db: Conn,
   workspaceId: string,
   syncRunId: string,
-  rows: ChangeRow[],
+  rows: RecipientChange[],
 ): Promise<void> {
   if (!rows.length) return;
   const records = rows.map((r) => ({

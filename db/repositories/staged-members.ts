@@ -1,10 +1,9 @@
-import { sql, type RawBuilder, type Transaction } from 'kysely';
+import type { Conn, Trx } from '../database';
+import { sql, type RawBuilder } from 'kysely';
 import { isUniqueViolation } from '../active-run-constraints';
-import type { Db } from '../database';
-import type { Database, StagedChange } from '../schema';
+import type { RecipientStatus } from '../../domain/recipient';
+import type { StagedChange } from '../schema';
 import { workspaceOf } from './recipient-writes';
-
-type Conn = Db | Transaction<Database>;
 
 /** A Graph user as staged: the `$select`ed properties, with `id`. */
 export type StagedUser = { id: string } & Record<string, unknown>;
@@ -65,7 +64,7 @@ export interface StagedCounts {
  * with `toApply`, also which members are left to apply (a user listed twice is in it once).
  */
 export async function stageUsers(
-  trx: Transaction<Database>,
+  trx: Trx,
   syncRunId: string,
   users: StagedUser[],
   opts: { excludeGuests: boolean; fingerprint?: string; unchanged?: UnchangedScope; toApply?: boolean },
@@ -98,7 +97,7 @@ export async function stageUsers(
       } as to_apply
     from staged`;
   // A user listed twice is staged once. `on conflict` would say so for every row at a cost as high
-  // as the lookups (12 ms a page); a page that does repeat someone is inserted again with it.
+  // as the lookups (docs/performance-notes.md); a page that does repeat someone is inserted again with it.
   await sql`savepoint stage_users`.execute(trx);
   try {
     const { rows } = await insert(false).execute(trx);
@@ -241,4 +240,29 @@ export async function setOutcomes(
     from unnest(${rows.map((r) => r.entraUserId)}::text[], ${rows.map((r) => r.recipientId)}::uuid[], ${rows.map((r) => r.outcome)}::text[])
       as v(entra_user_id, recipient_id, outcome)
     where s.sync_run_id = ${syncRunId} and s.entra_user_id = v.entra_user_id`.execute(db);
+}
+
+export interface CleanupTally {
+  kind: 'disabled' | 'removed' | 'deleted';
+  status: RecipientStatus;
+  isMember: boolean;
+  n: number;
+}
+
+/** Cleanup cases of the run, grouped by what decides their effect (for the deletion threshold). */
+export async function tallyCleanupCases(
+  db: Conn,
+  workspaceId: string,
+  groupId: string,
+  syncRunId: string,
+): Promise<CleanupTally[]> {
+  const { rows } = await sql<CleanupTally>`
+    select case when s.change = 'present' then 'disabled' else s.change end as kind, r.status,
+           (gm.recipient_id is not null) as is_member, count(*)::int as n
+    from sync_staged_members s
+    join recipients r on r.workspace_id = ${workspaceId} and r.entra_user_id = s.entra_user_id
+    left join group_memberships gm on gm.group_id = ${groupId} and gm.recipient_id = r.id
+    where s.sync_run_id = ${syncRunId} and (s.change <> 'present' or s.data ->> 'accountEnabled' = 'false')
+    group by 1, 2, 3`.execute(db);
+  return rows;
 }

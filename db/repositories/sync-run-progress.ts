@@ -1,16 +1,13 @@
-import { sql, type Transaction } from 'kysely';
-import type { Db } from '../database';
-import type { Database } from '../schema';
+import type { Conn } from '../database';
+import { sql } from 'kysely';
 import type {
+  Phase,
   SyncCounts,
   SyncRunError,
   SyncRunKind,
   SyncRunStatus,
   SyncTrigger,
 } from '../../contracts/sync-runs';
-
-/** Run-record writes of the sync workflows; every one is safe to repeat. */
-type Conn = Db | Transaction<Database>;
 
 export interface BeginRunFields {
   id: string;
@@ -58,7 +55,7 @@ export async function upsertRunStart(db: Conn, run: BeginRunFields): Promise<voi
     .execute();
 }
 
-export async function setRunPhase(db: Conn, id: string, phase: string): Promise<void> {
+export async function setRunPhase(db: Conn, id: string, phase: Phase): Promise<void> {
   await db
     .updateTable('syncRuns')
     .set({ phase })
@@ -71,7 +68,7 @@ export async function setRunStatus(
   db: Conn,
   id: string,
   status: 'running' | 'waiting_approval',
-  phase?: string,
+  phase?: Phase,
 ): Promise<void> {
   await db
     .updateTable('syncRuns')
@@ -165,10 +162,6 @@ export async function readRunState(db: Conn, id: string): Promise<RunState> {
   return row;
 }
 
-export function phaseCheckpoint<T extends object>(state: RunState, phase: string): Partial<T> {
-  return (state.checkpoint[phase] as Partial<T> | undefined) ?? {};
-}
-
 /** Staged members and the card queue are working data of one run; dropped when the run ends or starts over. */
 export async function clearRunWork(db: Conn, id: string): Promise<void> {
   await db.deleteFrom('syncStagedMembers').where('syncRunId', '=', id).execute();
@@ -193,4 +186,18 @@ export async function endedRunsHaveWork(db: Conn): Promise<boolean> {
     if (rows.length) return true;
   }
   return false;
+}
+
+/** Forgets counts of work that is being redone from the start (a listing that starts over). */
+export async function dropRunCounts(db: Conn, id: string, names: Array<keyof SyncCounts>): Promise<void> {
+  await db
+    .updateTable('syncRuns')
+    .set({ counts: sql`counts - ${sql.val(names)}::text[]` })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** A completed group run's member count (the group's size after it). */
+export async function setMemberCount(db: Conn, id: string, memberCount: number): Promise<void> {
+  await db.updateTable('syncRuns').set({ memberCount }).where('id', '=', id).execute();
 }

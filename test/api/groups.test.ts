@@ -141,7 +141,7 @@ describe('groups', () => {
     expect(runs.body.items[0].syncType).toBe('full');
   });
 
-  it('when the Temporal workflow is already running but the run record is gone, then the start still answers 409', async () => {
+  it('when the Temporal workflow stays open after its run record closed, then the start waits briefly and answers 409 naming that run', async () => {
     const group = await link();
     const first = await api.post(`/v1/groups/${group.id}/sync`);
     // Simulate a record the worker closed while Temporal still runs the workflow.
@@ -152,7 +152,8 @@ describe('groups', () => {
       .execute();
     const second = await api.post(`/v1/groups/${group.id}/sync`);
     expectProblem(second, 409);
-    expect(second.body.syncRunId).toBeNull();
+    // Never null (issue 19): the open workflow's memo names the run it belongs to.
+    expect(second.body.syncRunId).toBe(first.body.syncRunId);
     const runs = await t.db.selectFrom('syncRuns').select('id').where('groupId', '=', group.id).execute();
     expect(runs).toHaveLength(1);
   });

@@ -1,7 +1,7 @@
 import { createCipheriv, randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decryptSecret, encryptSecret, sealedKeyId } from '../../config/secret-box';
-import { reencryptSecrets } from '../../db/repositories/secret-rotation';
+import { reencryptSecrets } from '../../engine/reencrypt-secrets';
 import { testDb } from '../helpers/stack';
 
 const oldKey = { id: 'old', key: randomBytes(32) };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createEntraClient } from '../../graph/entra-client';
 import { EntraError } from '../../graph/errors';
-import { DEFAULT_GRAPH_LIMITS, type GraphLimits } from '../../graph/limits';
+import { DEFAULT_GRAPH_LIMITS, type GraphLimits } from '../../contracts/graph-limits';
 import { createOutbound } from '../../net/outbound';
 import { emulatorOutboundPolicy } from '../helpers/outbound';
 import { PLAIN_TRAITS, freshTenant } from './support/emulator';

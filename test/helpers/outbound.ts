@@ -1,6 +1,6 @@
 import { inject } from 'vitest';
 import { entraClientFactory } from '../../graph/entra-client';
-import type { GraphLimits } from '../../graph/limits';
+import type { GraphLimits } from '../../contracts/graph-limits';
 import { createOutbound, type Outbound } from '../../net/outbound';
 import { parseOutboundAllowHosts, type OutboundPolicy } from '../../net/outbound-policy';
 

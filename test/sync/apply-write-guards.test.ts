@@ -8,7 +8,7 @@ import {
   RecipientChangedMeanwhile,
   updateRecipients,
 } from '../../db/repositories/recipient-writes';
-import { loadSyncFieldSettings } from '../../db/repositories/sync-context';
+import { loadSyncFieldSettings } from '../../db/repositories/field-settings';
 import { testDb } from '../helpers/stack';
 import { insertRunRecord } from './helpers/run-record';
 

@@ -131,12 +131,17 @@ describe('delta group sync', () => {
       membersFetched: 3, // changed, disabled, joiner: the only members whose data was read
       recipientsUpdated: 1,
       recipientsCreated: 1,
-      recipientsUnchanged: 1,
+      // the disabled member (applied unchanged, then deactivated) and the 1,196 members it did not touch
+      recipientsUnchanged: 1197,
       recipientsDeactivated: 2,
       cardsCreated: 1,
       cardsUpdated: 1,
       cardsDeactivated: 3,
     });
+    // The run reads the same whichever way it fetched the group.
+    expect(delta.record.memberCount).toBe(1200);
+    expect(full.record.memberCount).toBe(1200);
+    expect(full.record.counts.recipientsUnchanged).toBe(delta.record.counts.recipientsUnchanged);
     const touched = [changed!.id, leaver!.id, disabled!.id, deleted!.id, joiner.id].sort();
     expect(await versionedBy(delta.record.id)).toEqual(touched);
     expect(await versionedBy(full.record.id)).toEqual(touched);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_FIELD_SETTINGS } from '../../domain/fields';
-import { DEFAULT_GRAPH_LIMITS } from '../../graph/limits';
+import { DEFAULT_GRAPH_LIMITS } from '../../contracts/graph-limits';
 import { CLEAN, useSyncStack } from './helpers/sync-stack';
 import {
   createWorkspace,

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * A small JSON-schema validator over Microsoft's published Graph v1.0 OpenAPI extract
- * (../shared/graph/graph-v1.0-subset.json). It implements what the extract uses: $ref, allOf, type,
+ * (test/fixtures/graph/graph-v1.0-subset.json; its README names source, commit and license). It implements what the extract uses: $ref, allOf, type,
  * nullable, properties, items, required, enum, pattern, minimum, maximum. additionalProperties is
  * ignored on purpose (see the extract's README: every part declares it, so honouring it would reject
  * genuine Graph objects).
@@ -13,7 +13,7 @@ type Schema = Record<string, unknown>;
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const SPEC_PATH =
-  process.env.GRAPH_SPEC_PATH ?? path.resolve(here, '../../../../shared/graph/graph-v1.0-subset.json');
+  process.env.GRAPH_SPEC_PATH ?? path.resolve(here, '../../fixtures/graph/graph-v1.0-subset.json');
 
 let spec: { paths: Record<string, Schema>; components: Record<string, Record<string, Schema>> } | undefined;
 

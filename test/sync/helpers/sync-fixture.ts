@@ -11,7 +11,7 @@ import {
   type CreateTenantInput,
   type EmulatedTenant,
 } from '../../../emulator/control-client';
-import type { GraphLimits } from '../../../graph/limits';
+import type { GraphLimits } from '../../../contracts/graph-limits';
 import { emulatorEntraClientFor } from '../../helpers/outbound';
 import { DEFAULT_CARD_TEMPLATE } from '../../../domain/card';
 import { DEFAULT_SYNC_OPTIONS } from '../../../domain/sync-options';

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll } from 'vitest';
 import type { Db } from '../../../db/database';
-import type { GraphLimits } from '../../../graph/limits';
+import type { GraphLimits } from '../../../contracts/graph-limits';
 import { startTestWorker, testDb, testTemporalClient, type RunningTestWorker } from '../../helpers/stack';
 import { testActivities, testEncryptionKey } from './sync-fixture';
 

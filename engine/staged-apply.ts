@@ -1,0 +1,80 @@
+import { commitChunk } from '../db/commit-chunk';
+import type { Db } from '../db/database';
+import {
+  countPassedOver,
+  readMembersToApply,
+  type PresentChunkScope,
+} from '../db/repositories/staged-members';
+import { addRunCounts } from '../db/repositories/sync-run-progress';
+import type { EntraClient } from '../graph/entra-client';
+import { applyUsers, type ApplyScope } from './apply-users';
+import { writeCheckpoint, type Checkpoints } from './checkpoints';
+import { writeInLanes, writeSharedThenAlone } from './chunk-lanes';
+import type { Progress } from './heartbeat';
+import { photosToApply } from './photos';
+
+/** Staged members per transaction. */
+export const APPLY_CHUNK = 1000;
+/**
+ * Chunks written at once: Postgres writes one while the worker plans the other. They hold the
+ * workspace's sync lock shared, and a chunk that meets a change made meanwhile is written again alone.
+ */
+const APPLY_LANES = 2;
+
+type ApplyCheckpoint = Checkpoints['applyFieldSettings'];
+
+export interface StagedApply {
+  db: Db;
+  scope: ApplyScope;
+  /** What the members to apply are read with (readMembersToApply). */
+  chunkScope: PresentChunkScope;
+  /** Whose photos to download when the photo field syncs. */
+  photos: 'new' | 'all';
+  client: () => Promise<EntraClient>;
+  progress: Progress;
+}
+
+/**
+ * Reads the run's staged members in keyset chunks and applies Field Settings to each chunk in one
+ * transaction that also moves the checkpoint, two chunks at a time (writeInLanes): a retry
+ * continues from the oldest chunk not yet committed, and passes over the members already applied
+ * (they have an outcome). Ends by counting the members the read passed over as unchanged.
+ */
+export async function applyStagedMembers(ctx: StagedApply, from: ApplyCheckpoint): Promise<ApplyCheckpoint> {
+  const { db, scope, progress } = ctx;
+  const { syncRunId } = scope;
+  let committed = 0;
+  const { end } = await writeInLanes({
+    lanes: APPLY_LANES,
+    after: from.after,
+    beforeEach: () => progress.throwIfCancelled(),
+    read: async (after) => {
+      const { users, sourceHashes } = await readMembersToApply(db, ctx.chunkScope, after, APPLY_CHUNK);
+      const photos = await photosToApply(db, ctx.client, scope, users, ctx.photos);
+      const last = users.length < APPLY_CHUNK;
+      return { start: after, end: users.at(-1)?.id ?? after, last, data: { users, sourceHashes, photos } };
+    },
+    write: async (chunk, resumeFrom) => {
+      const { users, sourceHashes, photos } = chunk.data;
+      if (!users.length) return;
+      await writeSharedThenAlone({ chunk: 'apply', syncRunId }, (lock) =>
+        commitChunk(db, { last: false }, async (trx) => {
+          await applyUsers(trx, scope, users, { photos, sourceHashes, lock });
+          await writeCheckpoint(trx, syncRunId, 'applyFieldSettings', {
+            after: resumeFrom(),
+            done: false,
+            chunks: from.chunks + committed + 1,
+          });
+        }),
+      );
+      committed += 1;
+      progress.set({ after: chunk.end, chunks: from.chunks + committed });
+    },
+  });
+  const next = { after: end, done: true, chunks: from.chunks + committed };
+  await commitChunk(db, { last: true }, async (trx) => {
+    await addRunCounts(trx, syncRunId, { recipientsUnchanged: await countPassedOver(trx, syncRunId) });
+    await writeCheckpoint(trx, syncRunId, 'applyFieldSettings', next);
+  });
+  return next;
+}
