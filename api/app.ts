@@ -9,6 +9,7 @@ import { createRequestLimits } from './http/request-limits';
 import { requestContext } from './http/request-context';
 import { defineRoute, expressPath, reply, type AnyRoute } from './http/route';
 import { parsePart } from './http/validate';
+import { refuseDeepJson } from './http/json-depth';
 import { createApiMetrics } from './metrics';
 import { buildOpenApiDocument } from './openapi';
 import { cardRoutes } from './routes/cards';
@@ -92,7 +93,13 @@ export function createApp(deps: AppDeps, modules: RouteModule[] = ROUTE_MODULES)
   app.set('trust proxy', deps.trustProxy ?? false);
   app.set('etag', false);
   app.use(requestContext(deps.logger, metrics));
-  app.use(express.json({ limit: deps.bodyLimit ?? '1mb', type: ['application/json', 'application/*+json'] }));
+  app.use(
+    express.json({
+      limit: deps.bodyLimit ?? '1mb',
+      type: ['application/json', 'application/*+json'],
+      verify: refuseDeepJson,
+    }),
+  );
 
   /** Refused and keyless requests count per client address; accepted ones per workspace. */
   async function authenticateWithinLimits(req: Request, auth: AnyRoute['auth']) {
