@@ -134,7 +134,8 @@ export function renderVCard(input: RenderVCardInput): string {
     if (present(value) && isWebUrl(value)) lines.push(`URL:${value}`);
   }
   if (present(company.logoUrl) && isWebUrl(company.logoUrl)) lines.push(`LOGO:${company.logoUrl}`);
-  if (input.photo && /^image\/[a-z0-9.+-]+$/i.test(input.photo.contentType)) {
+  // Only a card that shows a photo has one, whatever bytes the caller found.
+  if (input.content.photo && input.photo && /^image\/[a-z0-9.+-]+$/i.test(input.photo.contentType)) {
     lines.push(`PHOTO:data:${input.photo.contentType};base64,${input.photo.data.toString('base64')}`);
   }
   lines.push(`REV:${revTimestamp(input.updatedAt)}`, 'PRODID:-//entra-card-sync//vCard 4.0//EN', 'END:VCARD');
