@@ -1,6 +1,6 @@
 import { log } from '@temporalio/activity';
 import type { CountsResult, RunScope } from '../../contracts/activity-scope';
-import { queueCardRecipients, queueTouchedRecipients } from '../../db/repositories/card-writes';
+import { queueCardRecipients, queueStagedRecipients } from '../../db/repositories/card-writes';
 import {
   addRunCounts,
   readRunState,
@@ -69,7 +69,7 @@ export function createUpdateCardsActivity({ db }: ActivityDeps) {
         if (input.workspaceCards && !cp.queued) {
           const next = { ...cp, queued: true };
           const queued = await db.transaction().execute(async (trx) => {
-            const n = await queueTouchedRecipients(trx, syncRunId);
+            const n = await queueStagedRecipients(trx, { syncRunId, workspaceId });
             await writeCheckpoint(trx, syncRunId, 'updateCards', next);
             return n;
           });

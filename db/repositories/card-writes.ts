@@ -313,13 +313,22 @@ export async function queueCardRecipients(
   return rows[0] ?? { queued: 0, unchanged: 0 };
 }
 
-/** Fills the run's card queue with the recipients it touched (staged with a recipient), and only those. */
-export async function queueTouchedRecipients(db: Conn, syncRunId: string): Promise<number> {
+/**
+ * Fills the run's card queue with the recipients of the people it staged, and only those: the
+ * recipient an apply recorded, or the one linked to the staged Entra user (an unchanged person is
+ * passed over without one).
+ */
+export async function queueStagedRecipients(
+  db: Conn,
+  args: { syncRunId: string; workspaceId: string },
+): Promise<number> {
+  const { syncRunId, workspaceId } = args;
   const { rows } = await sql<{ queued: number }>`
     with queued as (
       insert into sync_card_queue (sync_run_id, recipient_id)
-      select distinct ${syncRunId}::uuid, s.recipient_id from sync_staged_members s
-      where s.sync_run_id = ${syncRunId}::uuid and s.recipient_id is not null
+      select distinct ${syncRunId}::uuid, coalesce(s.recipient_id, r.id) from sync_staged_members s
+      left join recipients r on r.workspace_id = ${workspaceId}::uuid and r.entra_user_id = s.entra_user_id
+      where s.sync_run_id = ${syncRunId}::uuid and coalesce(s.recipient_id, r.id) is not null
       returning 1
     )
     select count(*)::int as queued from queued`.execute(db);
