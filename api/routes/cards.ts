@@ -105,7 +105,7 @@ export function cardRoutes(ctx: ApiContext): AnyRoute[] {
       operationId: 'getCardVCard',
       summary: 'The card as a vCard 4.0 (text/vcard)',
       description:
-        'UID is stable across versions (urn:uuid:<card id>); REV is when the current version was written.',
+        'Strict RFC 6350. UID is stable across versions (urn:uuid:<card id>); REV is when the current version was written; N whenever a first or last name is known (from the recipient when the template hides it); PHOTO when the card shows one.',
       tag: 'cards',
       auth: 'workspace',
       params: IdParams,

@@ -4,7 +4,7 @@ import type { CardTarget, CardWrite } from '../../domain/plan-card-write';
 import { PROFILE_COLUMNS, profileValuesOf, type RecipientStatus } from '../../domain/recipient';
 import type { Conn } from '../database';
 import { CARD_SOURCE_KEY } from './card-source-key';
-import { getWorkspaceCardTemplate, workspaceTemplateRow } from './workspace-card-template';
+import { workspaceTemplateRow } from './workspace-card-template';
 
 /**
  * Workspace cards: one per recipient at most, of no group, rendered from the workspace's template
@@ -28,6 +28,7 @@ interface TargetRow extends Record<string, unknown> {
   photoHash: string | null;
   photoType: string | null;
   sourceKey: string;
+  template: CardTemplate;
 }
 
 /**
@@ -42,9 +43,6 @@ export async function loadWorkspaceCardTargets(
   opts: { create?: boolean } = {},
 ): Promise<CardTarget[]> {
   if (!recipientIds.length) return [];
-  const template = await getWorkspaceCardTemplate(db, workspaceId);
-  // The key of the template just read, so a card rendered from it is keyed by it.
-  const g = sql`(select md5(${JSON.stringify(template)}::jsonb::text) as template_key) g`;
   const [tables, filter] = opts.create
     ? [
         sql`recipients r left join cards c
@@ -59,12 +57,16 @@ export async function loadWorkspaceCardTargets(
     select r.id as recipient_id, r.status as recipient_status, ${profileSelect}, r.custom_fields,
            c.id as card_id, c.version as card_version, c.status as card_status, c.content_hash as card_content_hash,
            c.content as card_content, c.source_key as card_source_key,
-           ph.content_hash as photo_hash, ph.content_type as photo_type, ${CARD_SOURCE_KEY} as source_key
-    from ${g} cross join ${tables}
+           ph.content_hash as photo_hash, ph.content_type as photo_type, ${CARD_SOURCE_KEY} as source_key,
+           g.card_template as template
+    from ${workspaceTemplateRow(workspaceId)} g cross join ${tables}
     left join recipient_photos ph on ph.recipient_id = r.id
     where ${filter}
     order by r.id`.execute(db);
-  return result.rows.map((row) => toTarget(row, template, opts.create === true));
+  // The template comes with the rows (the one row of `g`), so a chunk of people without workspace
+  // cards, nearly every chunk of a group sync, costs this one index lookup and nothing more.
+  const template = result.rows[0]?.template;
+  return result.rows.map((row) => toTarget(row, template!, opts.create === true));
 }
 
 function toTarget(row: TargetRow, template: CardTemplate, create: boolean): CardTarget {
