@@ -5,6 +5,22 @@ import type { ApiContext } from '../context';
 import { HttpProblem, notFound } from '../http/problem';
 import { defineRoute, reply, type AnyRoute, type HttpMethod, type ResponseSpec } from '../http/route';
 import { IdParams, Problem } from '../schemas/common';
+import { z } from 'zod';
+
+/**
+ * `?erase=true` (erasing a person's data) is a later feature: until then it is refused rather
+ * than quietly answered with a soft delete.
+ */
+const DeleteQuery = z.strictObject({
+  erase: z
+    .string()
+    .optional()
+    .refine(
+      (v) => v === undefined,
+      'erasing a person is not available yet; DELETE without erase is a soft delete',
+    )
+    .meta({ description: 'not available yet: any value is refused' }),
+});
 import { Recipient, toRecipient } from '../schemas/recipients';
 
 const CARDS_NOTE =
@@ -19,6 +35,7 @@ export function recipientLifecycleRoutes(ctx: ApiContext): AnyRoute[] {
     operationId: string,
     summary: string,
     conflict?: string,
+    query?: z.ZodType,
   ) =>
     defineRoute({
       method,
@@ -29,6 +46,7 @@ export function recipientLifecycleRoutes(ctx: ApiContext): AnyRoute[] {
       tag: 'recipients',
       auth: 'workspace',
       params: IdParams,
+      query,
       responses: {
         200: { description: 'the recipient as it is now', schema: Recipient },
         ...(conflict
@@ -69,6 +87,8 @@ export function recipientLifecycleRoutes(ctx: ApiContext): AnyRoute[] {
       'delete',
       'deleteRecipient',
       'Delete a recipient (soft: status deleted, history and memberships kept, cards deactivated)',
+      undefined,
+      DeleteQuery,
     ),
   ];
 }

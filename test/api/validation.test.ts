@@ -778,6 +778,13 @@ const cases: BadInput[] = [
     status: 404,
   },
   {
+    name: 'erasing a recipient, which is not available yet',
+    method: 'delete',
+    path: (i) => `/v1/recipients/${i.recipientId}?erase=true`,
+    status: 400,
+    field: 'query.erase',
+  },
+  {
     name: 'deleting an unknown recipient',
     method: 'delete',
     path: () => `/v1/recipients/${guid()}`,
