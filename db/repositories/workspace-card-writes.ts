@@ -43,6 +43,9 @@ export async function loadWorkspaceCardTargets(
   opts: { create?: boolean } = {},
 ): Promise<CardTarget[]> {
   if (!recipientIds.length) return [];
+  // Most workspaces have no workspace card: one probe of the index answers that before the
+  // chunk's ids are sent again.
+  if (!opts.create && !(await hasWorkspaceCards(db, workspaceId))) return [];
   const [tables, filter] = opts.create
     ? [
         sql`recipients r left join cards c
@@ -63,10 +66,17 @@ export async function loadWorkspaceCardTargets(
     left join recipient_photos ph on ph.recipient_id = r.id
     where ${filter}
     order by r.id`.execute(db);
-  // The template comes with the rows (the one row of `g`), so a chunk of people without workspace
-  // cards, nearly every chunk of a group sync, costs this one index lookup and nothing more.
+  // The template comes with the rows (the one row of `g`): no read of its own.
   const template = result.rows[0]?.template;
   return result.rows.map((row) => toTarget(row, template!, opts.create === true));
+}
+
+async function hasWorkspaceCards(db: Conn, workspaceId: string): Promise<boolean> {
+  const { rows } = await sql<{ found: boolean }>`
+    select exists (select 1 from cards where workspace_id = ${workspaceId}::uuid and group_id is null) as found`.execute(
+    db,
+  );
+  return rows[0]?.found ?? false;
 }
 
 function toTarget(row: TargetRow, template: CardTemplate, create: boolean): CardTarget {
