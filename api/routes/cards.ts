@@ -75,10 +75,13 @@ export function cardRoutes(ctx: ApiContext): AnyRoute[] {
           );
         }
         if ('inactive' in result) {
+          const deleted = (await getRecipient(ctx.db, workspaceId, params.id))?.status === 'deleted';
           throw new HttpProblem(
             409,
-            `recipient ${params.id} is not active, and a workspace card is active only while its recipient is; reactivate it first (POST /v1/recipients/${params.id}/reactivate)`,
-            { code: 'recipient_inactive' },
+            deleted
+              ? `recipient ${params.id} is deleted, and a deletion is final: create or import the person anew to give them a card`
+              : `recipient ${params.id} is not active, and a workspace card is active only while its recipient is; reactivate it first (POST /v1/recipients/${params.id}/reactivate)`,
+            { code: deleted ? 'recipient_deleted' : 'recipient_inactive' },
           );
         }
         return reply(201, toCard(await load(workspaceId, result.created)), {

@@ -63,6 +63,14 @@ describe('manual lifecycle of a recipient', () => {
     expect(off.body).toMatchObject({ id: m.id, status: 'deactivated', statusReason: 'manual_deactivated' });
     expect((await cardsOf(m.cards)).map((c) => c.status)).toEqual(['deactivated', 'deactivated']);
     expect(await lastEvents(m.cards)).toEqual(['card.deactivated', 'card.deactivated']);
+    const written = await t.db
+      .selectFrom('cardVersions')
+      .select(['cardId', 'version', 'status', 'syncRunId'])
+      .where('cardId', 'in', m.cards)
+      .where('version', '=', 2)
+      .execute();
+    expect(written).toHaveLength(2);
+    for (const v of written) expect(v).toMatchObject({ status: 'deactivated', syncRunId: null });
     expect(await manualChanges(m.id)).toMatchObject([
       { action: 'deactivated', oldValue: 'active', newValue: 'deactivated', source: 'manual' },
     ]);

@@ -58,6 +58,12 @@ describe('workspace cards', () => {
     });
     expect(res.body.content.recipient.firstName).toBeUndefined();
     expect(await eventsOf(res.body.id)).toEqual([{ type: 'card.created', version: 1 }]);
+    const versions = await t.db
+      .selectFrom('cardVersions')
+      .select(['version', 'status', 'contentHash'])
+      .where('cardId', '=', res.body.id)
+      .execute();
+    expect(versions).toEqual([{ version: 1, status: 'active', contentHash: res.body.contentHash }]);
     expect((await api.get(`/v1/recipients/${id}/cards`)).body.items).toEqual([res.body]);
 
     const again = await api.post(`/v1/recipients/${id}/cards`);
@@ -125,12 +131,24 @@ describe('workspace cards', () => {
     expect(elsewhere.body).toEqual(DEFAULT_CARD_TEMPLATE);
   });
 
-  it('when the recipient is not active, then no workspace card is made and the answer says to reactivate', async () => {
+  it('when the recipient is not active, then no workspace card is made and the answer says what to do', async () => {
     const id = await person();
     await api.post(`/v1/recipients/${id}/deactivate`).expect(200);
     const res = await api.post(`/v1/recipients/${id}/cards`);
     expectProblem(res, 409);
-    expect(res.body.detail).toContain('reactivate');
+    expect(res.body).toMatchObject({
+      code: 'recipient_inactive',
+      detail: expect.stringContaining('reactivate'),
+    });
+    await api.delete(`/v1/recipients/${id}`).expect(200);
+    const deleted = await api.post(`/v1/recipients/${id}/cards`);
+    expectProblem(deleted, 409);
+    expect(deleted.body).toMatchObject({
+      code: 'recipient_deleted',
+      detail: expect.stringContaining('anew'),
+    });
+    const cards = await t.db.selectFrom('cards').select('id').where('recipientId', '=', id).execute();
+    expect(cards).toEqual([]);
   });
 
   it('when the template hides the names, then the vCard still has N from the recipient and FN once', async () => {
