@@ -218,6 +218,7 @@ export async function startImport(
   taskQueue: string,
   workspaceId: string,
   entraUserIds: string[],
+  opts: { createCards?: boolean } = {},
 ): Promise<StartedSync> {
   const syncRunId = randomUUID();
   const workflowId = importWorkflowId(syncRunId);
@@ -237,7 +238,15 @@ export async function startImport(
   const handle = await client.workflow.start('importUsersWorkflow', {
     taskQueue,
     workflowId,
-    args: [{ workspaceId, trigger: 'api', syncRunId, userCount: entraUserIds.length }],
+    args: [
+      {
+        workspaceId,
+        trigger: 'api',
+        syncRunId,
+        userCount: entraUserIds.length,
+        createCards: opts.createCards,
+      },
+    ],
   });
   return wrap(handle, syncRunId);
 }
