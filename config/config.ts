@@ -18,6 +18,8 @@ export interface Config {
   dataDir: string;
   /** A group sync reads every member at least this often, even with delta links (FULL_SYNC_INTERVAL_DAYS, default 7). */
   fullSyncIntervalMs: number;
+  /** Base of public card pages (`{publicBaseUrl}/c/{slug}`); null = the api's own URL, as each request reached it. */
+  publicBaseUrl: string | null;
 }
 
 /** Parses the environment once, at an entry point. Nothing else reads process.env. */
@@ -50,7 +52,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL || 'info',
     dataDir: env.DATA_DIR || '.data',
     fullSyncIntervalMs: fullSyncDays * 24 * 60 * 60 * 1000,
+    publicBaseUrl: parseBaseUrl(env.PUBLIC_BASE_URL),
   };
+}
+
+function parseBaseUrl(raw: string | undefined): string | null {
+  if (!raw) return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error(`PUBLIC_BASE_URL=${raw} is not a URL`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new Error(`PUBLIC_BASE_URL=${raw} must be an http(s) URL`);
+  return raw.replace(/\/+$/, '');
 }
 
 /** A fixed development key keeps a local demo's secrets readable across restarts. */

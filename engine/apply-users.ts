@@ -1,5 +1,6 @@
 import type { SyncCounts } from '../contracts/sync-runs';
 import type { Trx } from '../db/database';
+import { recordRecipientEvents } from '../db/repositories/events';
 import { deletePhotos, upsertPhotos } from '../db/repositories/photo-writes';
 import {
   addMemberships,
@@ -14,6 +15,7 @@ import {
 import { setOutcomes, type StagedUser } from '../db/repositories/staged-members';
 import { addRunCounts } from '../db/repositories/sync-run-progress';
 import { timeOrderedId } from '../db/time-ordered-id';
+import type { RecipientEventType } from '../domain/event-types';
 import type { FieldSetting } from '../domain/fields';
 import type { FetchedPhoto } from '../domain/photo';
 import { planChunkFields, planUserApplies } from '../domain/plan-user-applies';
@@ -64,8 +66,8 @@ export interface ApplyInputs {
 /**
  * Applies Field Settings to one chunk of Graph users inside the caller's transaction: reads the
  * recipients concerned, lets planUserApplies decide (domain/plan-user-applies.ts), then writes
- * recipients, photos, memberships, the change history, the staged members' outcomes and the run's
- * counts. A fixed number of statements whatever the chunk size.
+ * recipients, photos, memberships, the change history, the recipients' events, the staged members'
+ * outcomes and the run's counts. A fixed number of statements whatever the chunk size.
  */
 export async function applyUsers(
   trx: Trx,
@@ -94,6 +96,8 @@ export async function applyUsers(
       newId: timeOrderedId,
     });
 
+  const before = new Map([...byEntra.values(), ...owners.values()].map((r) => [r.id, r.status]));
+  const statusBefore = (id: string) => before.get(id);
   await insertRecipients(trx, workspaceId, inserts);
   await updateRecipients(trx, updates);
   await setEntraSourceHashes(trx, marks);
@@ -101,7 +105,18 @@ export async function applyUsers(
   await deletePhotos(trx, photoDeletes);
   if (scope.groupId) await addMemberships(trx, scope.groupId, members);
   await insertChanges(trx, workspaceId, scope.syncRunId, changes);
+  await recordRecipientEvents(trx, workspaceId, scope.syncRunId, [
+    ...inserts.map((r) => ({ recipientId: r.id, type: 'recipient.created' as const })),
+    ...updates.map((r) => ({ recipientId: r.id, type: updateEventOf(r.status, statusBefore(r.id)) })),
+  ]);
   await setOutcomes(trx, scope.syncRunId, outcomes);
   await addRunCounts(trx, scope.syncRunId, counts);
   return counts;
+}
+
+/** An update that moves the recipient to deactivated or deleted is that event; any other is `updated`. */
+function updateEventOf(status: string, before: string | undefined): RecipientEventType {
+  if (status !== before && status === 'deactivated') return 'recipient.deactivated';
+  if (status !== before && status === 'deleted') return 'recipient.deleted';
+  return 'recipient.updated';
 }

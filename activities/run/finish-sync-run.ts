@@ -1,5 +1,6 @@
 import { log } from '@temporalio/activity';
 import type { SyncCounts, SyncRunError } from '../../contracts/sync-runs';
+import { recordRunEvent } from '../../db/repositories/events';
 import { clearRunWork, finishRun } from '../../db/repositories/sync-run-progress';
 import { recordCompletedGroupRun, type DeltaLinks } from '../../db/repositories/group-sync-state';
 import type { ActivityDeps } from '../../engine/deps';
@@ -11,7 +12,7 @@ export interface FinishSyncRunInput {
 }
 
 /**
- * Ends the run record once, drops the run's working rows (or hands them to `dropRunWork`), and for a completed group run stamps
+ * Ends the run record once (with its `sync_run.completed` or `sync_run.failed` event), drops the run's working rows (or hands them to `dropRunWork`), and for a completed group run stamps
  * the group's last sync and stores the delta links the run made (only here: a failed run leaves
  * the previous links, so its successor reads the same delta window again).
  */
@@ -19,6 +20,13 @@ export function createFinishSyncRunActivity({ db, dropRunWork }: ActivityDeps) {
   return async function finishSyncRun(input: FinishSyncRunInput): Promise<{ counts: Partial<SyncCounts> }> {
     await db.transaction().execute(async (trx) => {
       const ended = await finishRun(trx, input.syncRunId, input.status, input.error ?? null);
+      // A canceled run has no event type; a completed or failed one is recorded with its end.
+      if (ended && input.status !== 'canceled')
+        await recordRunEvent(
+          trx,
+          input.syncRunId,
+          input.status === 'completed' ? 'sync_run.completed' : 'sync_run.failed',
+        );
       // A repeated call (retry) must not record again: the staging it reads is gone by then.
       if (ended && input.status === 'completed') {
         const run = await trx

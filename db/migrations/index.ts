@@ -8,6 +8,7 @@ import * as leanBulkTables from './2026_11_28_0007_lean_bulk_tables';
 import * as stagedToApply from './2026_11_28_0008_staged_to_apply';
 import * as cascadeByStatement from './2026_11_28_0009_cascade_by_statement';
 import * as updateInPlace from './2026_11_28_0010_update_in_place';
+import * as events from './2026_12_04_2001_events';
 
 /** Listed by hand so migrations load the same under tsx, vitest and bundlers. Append only. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_28_0008_staged_to_apply': stagedToApply,
   '2026_11_28_0009_cascade_by_statement': cascadeByStatement,
   '2026_11_28_0010_update_in_place': updateInPlace,
+  '2026_12_04_2001_events': events,
 };

@@ -114,8 +114,8 @@ function toTarget(row: TargetRow, template: CardTemplate, syncOptions: SyncOptio
 export type WrittenCards = Partial<Record<CardWrite['kind'], number>>;
 
 /**
- * Writes card decisions in one statement: the card row, then a version and an outbox event for
- * each card row actually written. A decision is written only while what it was made from still
+ * Writes card decisions in one statement: the card row, then a version and an event (table
+ * `events`) for each card row actually written. A decision is written only while what it was made from still
  * holds, checked in the statement itself:
  * - the card's inputs still have the key it was rendered from (recipient fields, template, photo);
  * - the recipient is still an active member exactly when the decision makes the card active;
@@ -176,24 +176,30 @@ export async function writeCards(
       select v.card_id, ${workspaceId}::uuid, v.recipient_id, v.group_id, v.status, v.version, v.content, v.content_hash, v.source_key
       from fresh v where v.kind = 'create'
         and not exists (select 1 from cards x where x.recipient_id = v.recipient_id and x.group_id = v.group_id)
-      returning id
+      returning id, slug, created_at, updated_at
     ),
     updated as (
       update cards c set version = v.version, status = v.status, content = v.content, content_hash = v.content_hash,
         source_key = v.source_key, updated_at = now()
       from fresh v where v.kind <> 'create' and c.id = v.card_id and c.version = v.version - 1
-      returning c.id
+      returning c.id, c.slug, c.created_at, c.updated_at
     ),
     written as (
-      select v.* from v where v.card_id in (select id from created union all select id from updated)
+      select v.*, w.slug, w.created_at, w.updated_at from v
+      join (select * from created union all select * from updated) w on w.id = v.card_id
     ),
     versions as (
       insert into card_versions (card_id, version, status, content, content_hash, sync_run_id)
       select v.card_id, v.version, v.status, v.content, v.content_hash, ${syncRunId}::uuid from written v
     ),
+    -- The card as the API returns it (the slug becomes publicUrl when served: db/repositories/events.ts).
     events as (
-      insert into card_events (workspace_id, card_id, version, type, content, sync_run_id)
-      select ${workspaceId}::uuid, v.card_id, v.version, v.event, v.content, ${syncRunId}::uuid from written v
+      insert into events (workspace_id, type, card_id, recipient_id, sync_run_id, data)
+      select ${workspaceId}::uuid, v.event, v.card_id, v.recipient_id, ${syncRunId}::uuid,
+        jsonb_build_object('id', v.card_id, 'recipientId', v.recipient_id, 'groupId', v.group_id, 'status', v.status,
+          'version', v.version, 'content', v.content, 'contentHash', v.content_hash, 'slug', v.slug,
+          'createdAt', v.created_at, 'updatedAt', v.updated_at)
+      from written v
     )
     select kind, count(*)::int as n from written group by kind`.execute(db);
   return Object.fromEntries(rows.map((r) => [r.kind, r.n]));
