@@ -13,6 +13,7 @@ import { buildOpenApiDocument } from './openapi';
 import { cardRoutes } from './routes/cards';
 import { directoryRoutes } from './routes/directory';
 import { entraConnectionRoutes } from './routes/entra-connection';
+import { eventRoutes } from './routes/events';
 import { fieldSettingRoutes } from './routes/field-settings';
 import { groupRoutes } from './routes/groups';
 import { operationRoutes } from './routes/operations';
@@ -37,6 +38,7 @@ export const ROUTE_MODULES: RouteModule[] = [
   recipientRoutes,
   syncRunRoutes,
   cardRoutes,
+  eventRoutes,
   operationRoutes,
   scheduleRoutes,
   syncAllRoutes,

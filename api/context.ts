@@ -14,6 +14,8 @@ export interface ApiConfig {
   adminToken: string;
   /** AES-256-GCM key for stored Entra secrets. */
   encryptionKey: Buffer;
+  /** Base of public card pages; null or absent = the api's own URL, as the request reached it. */
+  publicBaseUrl?: string | null;
 }
 
 /** Everything the app needs, built by api/main.ts or by a test; createApp reads no environment. */

@@ -59,6 +59,7 @@ async function main(): Promise<void> {
       temporalUiUrl: config.temporalUiUrl,
       adminToken: config.adminToken,
       encryptionKey: config.encryptionKey,
+      publicBaseUrl: config.publicBaseUrl,
     },
     entraClientFor: (conn, opts) => createEntraClient(conn, opts),
     logger,

@@ -7,6 +7,7 @@ import {
 import { getRecipient } from '../../db/repositories/recipients';
 import { renderVCard, type VCardContent } from '../../domain/vcard';
 import type { ApiContext } from '../context';
+import { publicBaseOf } from '../public-url';
 import { decodeCursor, toPage } from '../http/pagination';
 import { notFound } from '../http/problem';
 import { defineRoute, reply, type AnyRoute } from '../http/route';
@@ -33,7 +34,7 @@ export function cardRoutes(ctx: ApiContext): AnyRoute[] {
       params: IdParams,
       query: CardListQuery,
       responses: { 200: { description: 'a page of cards', schema: CardPage } },
-      async handler({ workspaceId, params, query }) {
+      async handler({ workspaceId, params, query, req }) {
         if (!(await getRecipient(ctx.db, workspaceId, params.id))) throw notFound('recipient', params.id);
         const after = decodeCursor(query.cursor, uuid);
         const rows = await listRecipientCards(ctx.db, workspaceId, params.id, {
@@ -42,7 +43,12 @@ export function cardRoutes(ctx: ApiContext): AnyRoute[] {
         });
         return reply(
           200,
-          toPage(rows, query.limit, toCard, (r) => r.id),
+          toPage(
+            rows,
+            query.limit,
+            (r) => toCard(r, publicBaseOf(ctx.config, req)),
+            (r) => r.id,
+          ),
         );
       },
     }),
@@ -55,8 +61,8 @@ export function cardRoutes(ctx: ApiContext): AnyRoute[] {
       auth: 'workspace',
       params: IdParams,
       responses: { 200: { description: 'the card', schema: Card } },
-      async handler({ workspaceId, params }) {
-        return reply(200, toCard(await load(workspaceId, params.id)));
+      async handler({ workspaceId, params, req }) {
+        return reply(200, toCard(await load(workspaceId, params.id), publicBaseOf(ctx.config, req)));
       },
     }),
     defineRoute({
