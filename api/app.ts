@@ -17,11 +17,13 @@ import { eventRoutes } from './routes/events';
 import { fieldSettingRoutes } from './routes/field-settings';
 import { groupRoutes } from './routes/groups';
 import { operationRoutes } from './routes/operations';
+import { publicCardRoutes } from './routes/public-cards';
 import { recipientRoutes } from './routes/recipients';
 import { syncRunRoutes } from './routes/sync-runs';
 import { scheduleRoutes } from './routes/schedules';
 import { syncAllRoutes } from './routes/sync-all';
 import { workspaceRoutes } from './routes/workspaces';
+import { workspaceSettingRoutes } from './routes/workspace-settings';
 
 export type { AppDeps } from './context';
 
@@ -31,6 +33,7 @@ export type RouteModule = (ctx: ApiContext) => AnyRoute[];
 /** Every resource the API serves. To add one, append its module here; nothing else changes. */
 export const ROUTE_MODULES: RouteModule[] = [
   workspaceRoutes,
+  workspaceSettingRoutes,
   entraConnectionRoutes,
   fieldSettingRoutes,
   directoryRoutes,
@@ -39,6 +42,7 @@ export const ROUTE_MODULES: RouteModule[] = [
   syncRunRoutes,
   cardRoutes,
   eventRoutes,
+  publicCardRoutes,
   operationRoutes,
   scheduleRoutes,
   syncAllRoutes,

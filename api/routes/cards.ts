@@ -1,11 +1,7 @@
-import {
-  getCard,
-  getCardVersionTime,
-  getPhotoForCard,
-  listRecipientCards,
-} from '../../db/repositories/cards-queries';
+import { getCard, listRecipientCards } from '../../db/repositories/cards-queries';
+import { rotateCardSlug } from '../../db/repositories/public-cards';
 import { getRecipient } from '../../db/repositories/recipients';
-import { renderVCard, type VCardContent } from '../../domain/vcard';
+import { cardVCardText } from '../card-vcard';
 import type { ApiContext } from '../context';
 import { publicBaseOf } from '../public-url';
 import { decodeCursor, toPage } from '../http/pagination';
@@ -78,18 +74,7 @@ export function cardRoutes(ctx: ApiContext): AnyRoute[] {
       responses: { 200: { description: 'vCard 4.0', schema: z.string(), contentType: 'text/vcard' } },
       async handler({ workspaceId, params, res }) {
         const card = await load(workspaceId, params.id);
-        const content = card.content as unknown as VCardContent;
-        const photo = content.photo?.contentHash
-          ? await getPhotoForCard(ctx.db, card.recipientId, content.photo.contentHash)
-          : undefined;
-        const versionTime = (await getCardVersionTime(ctx.db, card.id, card.version)) ?? card.updatedAt;
-        const text = renderVCard({
-          cardId: card.id,
-          version: card.version,
-          updatedAt: versionTime,
-          content,
-          photo,
-        });
+        const text = await cardVCardText(ctx.db, card);
         res
           .status(200)
           .set({
@@ -99,6 +84,23 @@ export function cardRoutes(ctx: ApiContext): AnyRoute[] {
           })
           .send(text);
         return undefined;
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/cards/{id}/rotate-slug',
+      operationId: 'rotateCardSlug',
+      summary: 'Give the card a new public address',
+      description:
+        'The card gets a new unguessable slug; its old page, vCard, photo and QR code answer 410 Gone.',
+      tag: 'cards',
+      auth: 'workspace',
+      params: IdParams,
+      responses: { 200: { description: 'the card with its new publicUrl', schema: Card } },
+      async handler({ workspaceId, params, req }) {
+        const card = await rotateCardSlug(ctx.db, workspaceId, params.id);
+        if (!card) throw notFound('card', params.id);
+        return reply(200, toCard(card, publicBaseOf(ctx.config, req)));
       },
     }),
   ];

@@ -1,0 +1,14 @@
+import type { Db } from '../db/database';
+import { getCardVersionTime, getPhotoForCard } from '../db/repositories/cards-queries';
+import type { CardRow } from '../db/schema';
+import { renderVCard, type VCardContent } from '../domain/vcard';
+
+/** A card's current version as vCard 4.0 text, with its photo when the version shows one. */
+export async function cardVCardText(db: Db, card: CardRow): Promise<string> {
+  const content = card.content as unknown as VCardContent;
+  const photo = content.photo?.contentHash
+    ? await getPhotoForCard(db, card.recipientId, content.photo.contentHash)
+    : undefined;
+  const versionTime = (await getCardVersionTime(db, card.id, card.version)) ?? card.updatedAt;
+  return renderVCard({ cardId: card.id, version: card.version, updatedAt: versionTime, content, photo });
+}
