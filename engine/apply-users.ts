@@ -15,7 +15,6 @@ import {
 import { setOutcomes, type StagedUser } from '../db/repositories/staged-members';
 import { addRunCounts } from '../db/repositories/sync-run-progress';
 import { timeOrderedId } from '../db/time-ordered-id';
-import type { RecipientEventType } from '../domain/event-types';
 import type { FieldSetting } from '../domain/fields';
 import type { FetchedPhoto } from '../domain/photo';
 import { planChunkFields, planUserApplies } from '../domain/plan-user-applies';
@@ -96,8 +95,6 @@ export async function applyUsers(
       newId: timeOrderedId,
     });
 
-  const before = new Map([...byEntra.values(), ...owners.values()].map((r) => [r.id, r.status]));
-  const statusBefore = (id: string) => before.get(id);
   await insertRecipients(trx, workspaceId, inserts);
   await updateRecipients(trx, updates);
   await setEntraSourceHashes(trx, marks);
@@ -107,16 +104,10 @@ export async function applyUsers(
   await insertChanges(trx, workspaceId, scope.syncRunId, changes);
   await recordRecipientEvents(trx, workspaceId, scope.syncRunId, [
     ...inserts.map((r) => ({ recipientId: r.id, type: 'recipient.created' as const })),
-    ...updates.map((r) => ({ recipientId: r.id, type: updateEventOf(r.status, statusBefore(r.id)) })),
+    // Applying never deactivates (cleanup does): an update is a change of fields or a reactivation.
+    ...updates.map((r) => ({ recipientId: r.id, type: 'recipient.updated' as const })),
   ]);
   await setOutcomes(trx, scope.syncRunId, outcomes);
   await addRunCounts(trx, scope.syncRunId, counts);
   return counts;
-}
-
-/** An update that moves the recipient to deactivated or deleted is that event; any other is `updated`. */
-function updateEventOf(status: string, before: string | undefined): RecipientEventType {
-  if (status !== before && status === 'deactivated') return 'recipient.deactivated';
-  if (status !== before && status === 'deleted') return 'recipient.deleted';
-  return 'recipient.updated';
 }
