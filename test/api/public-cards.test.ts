@@ -22,7 +22,7 @@ describe('public card pages', () => {
       content,
     });
     const card = (await api.get(`/v1/cards/${cardId}`)).body;
-    return { ws, api, card, path: new URL(card.publicUrl).pathname };
+    return { ws, api, card, recipientId: recipient.id as string, path: new URL(card.publicUrl).pathname };
   }
 
   const content = {
@@ -101,5 +101,30 @@ describe('public card pages', () => {
     expect((await request(t.app).get(other.path)).status).toBe(410);
     expect((await request(t.app).get('/c/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA')).status).toBe(404);
     expect((await request(t.app).get('/c/x')).status).toBe(404);
+  });
+
+  it('when the card shows a photo, then the page links it and /photo serves the stored bytes; the QR code is an SVG', async () => {
+    const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
+    const { recipientId, path } = await cardWith({
+      ...content,
+      photo: { contentHash: 'photo-1', contentType: 'image/png' },
+    });
+    await t.db
+      .insertInto('recipientPhotos')
+      .values({ recipientId, contentHash: 'photo-1', contentType: 'image/png', data: png })
+      .execute();
+    const page = await request(t.app).get(path);
+    expect(page.text).toContain(`src="https://cards.example.test${path}/photo"`);
+    expect(page.text).toMatch(/alt="Photo of Ada &lt;script&gt;/);
+    const photo = await request(t.app).get(`${path}/photo`).buffer(true);
+    expect(photo.status).toBe(200);
+    expect(photo.headers['content-type']).toBe('image/png');
+    expect(Buffer.compare(photo.body as Buffer, png)).toBe(0);
+    const qr = await request(t.app).get(`${path}/qr.svg`).buffer(true);
+    expect(qr.status).toBe(200);
+    expect(qr.headers['content-type']).toMatch(/^image\/svg\+xml/);
+    expect(String(qr.body)).toContain('<svg');
+    const noPhoto = await cardWith(content);
+    expectProblem(await request(t.app).get(`${noPhoto.path}/photo`), 404);
   });
 });
