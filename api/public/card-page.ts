@@ -59,6 +59,9 @@ export function cardName(content: CardContent): string {
   return r.displayName || [r.firstName, r.lastName].filter(Boolean).join(' ') || r.email || 'Contact';
 }
 
+/** Built outside the template: its text must be exactly what the CSP hash covers. */
+const STYLE_ELEMENT = new Html(`<style>${PAGE_STYLE}</style>`);
+
 function page(title: string, indexable: boolean, body: Html): string {
   const robots = indexable ? null : html`<meta name="robots" content="noindex" />`;
   return html`<!doctype html>
@@ -67,10 +70,7 @@ function page(title: string, indexable: boolean, body: Html): string {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>${title}</title>
-        ${robots}
-        <style>
-          ${new Html(PAGE_STYLE)}
-        </style>
+        ${robots} ${STYLE_ELEMENT}
       </head>
       <body>
         ${body}

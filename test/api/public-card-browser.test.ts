@@ -83,10 +83,21 @@ describe('public card page in a browser', () => {
     expect(card.publicUrl).toMatch(new RegExp(`^${origin}/c/[A-Za-z0-9_-]{43}$`));
     const context = await browser.newContext({ acceptDownloads: true, javaScriptEnabled: false });
     const page = await context.newPage();
+    const blocked: string[] = [];
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) blocked.push(m.text());
+    });
     const res = await page.goto(card.publicUrl);
     expect(res!.status()).toBe(200);
     expect(await res!.headerValue('content-security-policy')).toContain("default-src 'none'");
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    // The inline stylesheet is allowed by its hash: the button is styled, and nothing was blocked.
+    // (Read from the pixels: the page runs no script, so there is no getComputedStyle to ask.)
+    const button = PNG.sync.read(await page.locator('a.save').screenshot());
+    const at = 4 * (Math.floor(button.height / 2) * button.width + 6);
+    const corner = [...button.data.subarray(at, at + 3)];
+    expect(corner).toEqual([11, 87, 208]);
+    expect(blocked).toEqual([]);
     await expect.poll(() => page.locator('h1').textContent()).toBe(props.displayName);
     const valueOf = (label: string) => page.locator(`dt:text-is("${label}") + dd`).textContent();
     expect(await valueOf('Job title')).toBe(props.jobTitle);
