@@ -99,4 +99,17 @@ describe('GET /v1/events', () => {
     ])
       expectProblem(await as(t.app, ws.apiKey).get(`/v1/events?${query}`), 400);
   });
+
+  it('when a recipient is created and edited through the API, then recipient.created and recipient.updated carry it', async () => {
+    const ws = await t.createWorkspace();
+    const api = as(t.app, ws.apiKey);
+    const created = (await api.post('/v1/recipients', { email: 'feed@example.com', jobTitle: 'Scout' })).body;
+    await api.patch(`/v1/recipients/${created.id}`, { jobTitle: 'Ranger' });
+    await api.patch(`/v1/recipients/${created.id}`, { jobTitle: 'Ranger' });
+    const { items } = await readUntil(ws.apiKey, undefined, 2, '&type=recipient.*');
+    expect(items.map((e) => [e.type, (e.data as unknown as { jobTitle: string }).jobTitle])).toEqual([
+      ['recipient.created', 'Scout'],
+      ['recipient.updated', 'Ranger'],
+    ]);
+  });
 });
