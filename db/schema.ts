@@ -145,8 +145,8 @@ export interface CardsTable {
   contentHash: string;
   /** What the content was rendered from (see db/repositories/card-source-key.ts). */
   sourceKey: string | null;
-  /** The card's public page is /c/{slug}: base64url of 32 random bytes, set by Postgres. */
-  slug: Generated<string>;
+  /** The random half of the card's public slug (domain/card-slug.ts); card writes pass 16 random bytes. */
+  slugKey: Generated<Buffer>;
   createdAt: CreatedAt;
   updatedAt: Timestamp;
 }

@@ -15,7 +15,6 @@ import { PAGE_STYLE_HASH } from '../public/page-style';
 import { publicBaseOf, publicCardUrl } from '../public-url';
 
 const SlugParams = z.strictObject({ slug: z.string().max(200) });
-const SLUG = /^[A-Za-z0-9_-]{22,64}$/;
 /** Short enough that a deactivation or a rotation shows soon; ETags make revalidation cheap. */
 const PAGE_CACHE = 'public, max-age=60, must-revalidate';
 
@@ -48,7 +47,7 @@ function sendCached(req: Request, res: Response, etag: string, type: string, bod
 export function publicCardRoutes(ctx: ApiContext): AnyRoute[] {
   /** The active card behind the slug, or the answer already sent (410/404) for a page or an asset. */
   async function resolve(req: Request, res: Response, slug: string, asPage: boolean): Promise<Found | null> {
-    const found = SLUG.test(slug) ? await findCardBySlug(ctx.db, slug) : ({ found: 'none' } as const);
+    const found = await findCardBySlug(ctx.db, slug);
     if (found.found === 'card' && found.card.status === 'active') {
       const pageUrl = publicCardUrl(publicBaseOf(ctx.config, req), slug);
       return { card: found.card, indexable: found.indexable, pageUrl };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { CardRow } from '../../db/schema';
 import { pageQueryShape, pageSchema } from '../http/pagination';
+import { cardSlug } from '../../domain/card-slug';
 import { publicCardUrl } from '../public-url';
 import { timestamp, uuid } from './common';
 
@@ -39,7 +40,7 @@ export function toCard(row: CardRow, publicBase: string): Card {
     version: row.version,
     content: row.content,
     contentHash: row.contentHash,
-    publicUrl: publicCardUrl(publicBase, row.slug),
+    publicUrl: publicCardUrl(publicBase, cardSlug(row.id, row.slugKey)),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cardSlug } from '../../domain/card-slug';
 import { EVENT_SUBJECTS, EVENT_TYPES } from '../../domain/event-types';
 import type { EventRow } from '../../db/repositories/events';
 import { cursorParam, limitParam } from '../http/pagination';
@@ -54,14 +55,15 @@ export function typeFilter(type: string | undefined): { exact: string } | { pref
 
 const TIMESTAMP_KEYS = ['createdAt', 'updatedAt', 'startedAt', 'finishedAt'];
 
-/** Stored data as the API shapes it: ISO timestamps; a card's slug becomes its publicUrl. */
+/** Stored data as the API shapes it: ISO timestamps; a card's slug key becomes its publicUrl. */
 export function toEvent(row: EventRow, publicBase: string): Event {
   const data: Record<string, unknown> = { ...row.data };
   for (const key of TIMESTAMP_KEYS)
     if (typeof data[key] === 'string') data[key] = new Date(data[key] as string).toISOString();
-  if (row.type.startsWith('card.') && typeof data.slug === 'string') {
-    const { slug, ...rest } = data;
-    return event(row, { ...rest, publicUrl: publicCardUrl(publicBase, slug as string) });
+  if (row.type.startsWith('card.') && typeof data.slugKey === 'string') {
+    const { slugKey, ...rest } = data;
+    const slug = cardSlug(String(data.id), Buffer.from(slugKey as string, 'hex'));
+    return event(row, { ...rest, publicUrl: publicCardUrl(publicBase, slug) });
   }
   return event(row, data);
 }

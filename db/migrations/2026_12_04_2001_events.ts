@@ -9,9 +9,11 @@ import { Kysely, sql } from 'kysely';
  *   records the transaction that wrote it (`xid`, filled by `pg_current_xact_id()`): readers order
  *   by (xid, id) and read only below the oldest transaction still running, so a row committed late
  *   under an older id is never skipped (docs/webhooks.md).
- * - `cards.slug`: 32 random bytes (two v4 uuids, 244 random bits) in base64url, the card's page
- *   at /c/{slug}. A slug retired by a rotation or by the card's deletion stays in
- *   `retired_card_slugs`, so its page answers 410 Gone rather than 404.
+ * - `cards.slug_key`: the random half of the card's public slug (base64url of the card id's bytes
+ *   and this key; the page is /c/{slug}). Card writes pass 16 random bytes; the default (two v4
+ *   uuids, 244 random bits) fills existing cards and other inserts. No index: a page request
+ *   finds the card by the id inside the slug. A slug retired by a rotation or by the card's
+ *   deletion stays in `retired_card_slugs`, so its page answers 410 Gone rather than 404.
  * - `workspaces.public_pages_indexable`: card pages carry noindex unless the workspace opts in.
  */
 const EVENT_TYPES = [
@@ -27,7 +29,9 @@ const EVENT_TYPES = [
   'sync_run.held',
 ];
 
-const SLUG = `translate(encode(decode(replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', ''), 'hex'), 'base64'), '+/=', '-_')`;
+const SLUG_KEY = 'uuid_send(gen_random_uuid()) || uuid_send(gen_random_uuid())';
+/** The slug of a card row `c` (base64 wraps at 76 characters; a slug is at most 64). */
+const slugOf = (c: string) => `translate(encode(uuid_send(${c}.id) || ${c}.slug_key, 'base64'), '+/=', '-_')`;
 
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`create table events (
@@ -43,21 +47,21 @@ export async function up(db: Kysely<any>): Promise<void> {
   )`.execute(db);
   await sql`create index events_feed on events (workspace_id, xid, id)`.execute(db);
 
+  await sql.raw(`alter table cards add column slug_key bytea not null default (${SLUG_KEY})`).execute(db);
+
   // The outbox so far, in its order, as the card event bodies it stood for.
   await sql`insert into events (workspace_id, type, card_id, sync_run_id, data, created_at)
     select e.workspace_id, e.type, e.card_id, e.sync_run_id,
       jsonb_build_object('id', e.card_id, 'recipientId', c.recipient_id, 'groupId', c.group_id,
         'status', case when e.type = 'card.deactivated' then 'deactivated' else 'active' end,
         'version', e.version, 'content', e.content, 'contentHash', v.content_hash,
-        'createdAt', c.created_at, 'updatedAt', e.created_at),
+        'createdAt', c.created_at, 'updatedAt', e.created_at, 'slugKey', encode(c.slug_key, 'hex')),
       e.created_at
     from card_events e
     left join cards c on c.id = e.card_id
     left join card_versions v on v.card_id = e.card_id and v.version = e.version
     order by e.id`.execute(db);
 
-  await sql.raw(`alter table cards add column slug text not null default (${SLUG})`).execute(db);
-  await sql`create unique index cards_slug on cards (slug)`.execute(db);
   await sql`create table retired_card_slugs (
     slug text primary key,
     card_id uuid not null,
@@ -66,13 +70,17 @@ export async function up(db: Kysely<any>): Promise<void> {
   )`.execute(db);
 
   // Cards no longer take events with them; their slugs are retired instead.
-  await sql`create or replace function cascade_cards_delete() returns trigger language plpgsql as $$
+  await sql
+    .raw(
+      `create or replace function cascade_cards_delete() returns trigger language plpgsql as $$
 begin
   delete from card_versions x using gone where x.card_id = gone.id;
   insert into retired_card_slugs (slug, card_id, workspace_id)
-    select gone.slug, gone.id, gone.workspace_id from gone on conflict do nothing;
+    select ${slugOf('gone')}, gone.id, gone.workspace_id from gone on conflict do nothing;
   return null;
-end$$`.execute(db);
+end$$`,
+    )
+    .execute(db);
   await sql`create function cascade_workspace_events_delete() returns trigger language plpgsql as $$
 begin
   delete from events x using gone where x.workspace_id = gone.id;
@@ -117,6 +125,6 @@ begin
   return null;
 end$$`.execute(db);
   await sql`drop table retired_card_slugs`.execute(db);
-  await sql`alter table cards drop column slug`.execute(db);
+  await sql`alter table cards drop column slug_key`.execute(db);
   await sql`drop table events`.execute(db);
 }

@@ -1,4 +1,5 @@
 import type { Conn } from '../database';
+import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { CardStatus, CardTemplate } from '../../domain/card';
 import type { RecipientStatus } from '../../domain/recipient';
@@ -135,6 +136,9 @@ export async function writeCards(
   writes: CardWrite[],
 ): Promise<WrittenCards> {
   if (!writes.length) return {};
+  // One draw for the chunk: each new card's slug key (domain/card-slug.ts).
+  const keys = randomBytes(16 * writes.filter((w) => w.kind === 'create').length).toString('hex');
+  let drawn = 0;
   const records = writes.map((w) => ({
     card_id: w.cardId,
     recipient_id: w.recipientId,
@@ -146,12 +150,13 @@ export async function writeCards(
     source_key: w.sourceKey,
     kind: w.kind,
     event: w.event,
+    slug_key: w.kind === 'create' ? keys.slice(32 * drawn, 32 * ++drawn) : null,
   }));
   // Each check is a fenced index lookup (`offset 0`), whatever the statistics say.
   const { rows } = await sql<{ kind: CardWrite['kind']; n: number }>`
     with v as materialized (
       select * from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as v(card_id uuid, recipient_id uuid,
-        group_id uuid, version int, status text, content jsonb, content_hash text, source_key text, kind text, event text)
+        group_id uuid, version int, status text, content jsonb, content_hash text, source_key text, kind text, event text, slug_key text)
     ),
     g as materialized (
       select id, ${TEMPLATE_KEY} as template_key from groups where id in (select distinct group_id from v)
@@ -172,32 +177,33 @@ export async function writeCards(
         and (v.status <> 'active' or ${CARD_SOURCE_KEY} = v.source_key)
     ),
     created as (
-      insert into cards (id, workspace_id, recipient_id, group_id, status, version, content, content_hash, source_key)
-      select v.card_id, ${workspaceId}::uuid, v.recipient_id, v.group_id, v.status, v.version, v.content, v.content_hash, v.source_key
+      insert into cards (id, workspace_id, recipient_id, group_id, status, version, content, content_hash, source_key, slug_key)
+      select v.card_id, ${workspaceId}::uuid, v.recipient_id, v.group_id, v.status, v.version, v.content, v.content_hash, v.source_key,
+        decode(v.slug_key, 'hex')
       from fresh v where v.kind = 'create'
         and not exists (select 1 from cards x where x.recipient_id = v.recipient_id and x.group_id = v.group_id)
-      returning id, slug, created_at, updated_at
+      returning id, slug_key, created_at, updated_at
     ),
     updated as (
       update cards c set version = v.version, status = v.status, content = v.content, content_hash = v.content_hash,
         source_key = v.source_key, updated_at = now()
       from fresh v where v.kind <> 'create' and c.id = v.card_id and c.version = v.version - 1
-      returning c.id, c.slug, c.created_at, c.updated_at
+      returning c.id, c.slug_key, c.created_at, c.updated_at
     ),
     written as (
-      select v.*, w.slug, w.created_at, w.updated_at from v
+      select v.*, w.slug_key as key, w.created_at, w.updated_at from v
       join (select * from created union all select * from updated) w on w.id = v.card_id
     ),
     versions as (
       insert into card_versions (card_id, version, status, content, content_hash, sync_run_id)
       select v.card_id, v.version, v.status, v.content, v.content_hash, ${syncRunId}::uuid from written v
     ),
-    -- The card as the API returns it (the slug becomes publicUrl when served: db/repositories/events.ts).
+    -- The card as the API returns it (its slug key becomes publicUrl when served: api/schemas/events.ts).
     events as (
       insert into events (workspace_id, type, card_id, recipient_id, sync_run_id, data)
       select ${workspaceId}::uuid, v.event, v.card_id, v.recipient_id, ${syncRunId}::uuid,
         jsonb_build_object('id', v.card_id, 'recipientId', v.recipient_id, 'groupId', v.group_id, 'status', v.status,
-          'version', v.version, 'content', v.content, 'contentHash', v.content_hash, 'slug', v.slug,
+          'version', v.version, 'content', v.content, 'contentHash', v.content_hash, 'slugKey', encode(v.key, 'hex'),
           'createdAt', v.created_at, 'updatedAt', v.updated_at)
       from written v
     )

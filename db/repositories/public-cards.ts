@@ -1,20 +1,26 @@
-import { sql } from 'kysely';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Conn, Db } from '../database';
 import type { CardRow } from '../schema';
+import { cardSlug, parseCardSlug } from '../../domain/card-slug';
 
 export type PublicCardLookup =
   { found: 'card'; card: CardRow; indexable: boolean } | { found: 'retired' } | { found: 'none' };
 
-/** The card behind a public slug with its workspace's indexing choice, or whether the slug was retired. */
+/**
+ * The card a public slug names (by the id inside it, the key compared in constant time) with its
+ * workspace's indexing choice; else whether the slug was retired (rotated, or its card deleted).
+ */
 export async function findCardBySlug(db: Db, slug: string): Promise<PublicCardLookup> {
+  const parsed = parseCardSlug(slug);
+  if (!parsed) return { found: 'none' };
   const row = await db
     .selectFrom('cards')
     .innerJoin('workspaces', 'workspaces.id', 'cards.workspaceId')
     .selectAll('cards')
     .select('workspaces.publicPagesIndexable')
-    .where('cards.slug', '=', slug)
+    .where('cards.id', '=', parsed.cardId)
     .executeTakeFirst();
-  if (row) {
+  if (row && row.slugKey.length === parsed.key.length && timingSafeEqual(row.slugKey, parsed.key)) {
     const { publicPagesIndexable, ...card } = row;
     return { found: 'card', card, indexable: publicPagesIndexable };
   }
@@ -26,25 +32,37 @@ export async function findCardBySlug(db: Db, slug: string): Promise<PublicCardLo
   return retired ? { found: 'retired' } : { found: 'none' };
 }
 
-/**
- * Gives the card a new slug (the column's random default) and retires the old one, in one
- * statement; undefined when the card is not in the workspace.
- */
+/** Gives the card a new slug key and retires its old slug; undefined when the card is not in the workspace. */
 export async function rotateCardSlug(
-  db: Conn,
+  db: Db,
   workspaceId: string,
   cardId: string,
 ): Promise<CardRow | undefined> {
-  const { rows } = await sql<CardRow>`
-    with old as (
-      select id, slug, workspace_id from cards where id = ${cardId}::uuid and workspace_id = ${workspaceId}::uuid for update
-    ),
-    retired as (
-      insert into retired_card_slugs (slug, card_id, workspace_id) select slug, id, workspace_id from old
-    )
-    update cards c set slug = default from old where c.id = old.id
-    returning c.*`.execute(db);
-  return rows[0];
+  return db.transaction().execute(async (trx) => {
+    const card = await trx
+      .selectFrom('cards')
+      .select(['id', 'slugKey'])
+      .where('id', '=', cardId)
+      .where('workspaceId', '=', workspaceId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!card) return undefined;
+    await retire(trx, workspaceId, card.id, cardSlug(card.id, card.slugKey));
+    return trx
+      .updateTable('cards')
+      .set({ slugKey: randomBytes(16) })
+      .where('id', '=', card.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  });
+}
+
+async function retire(db: Conn, workspaceId: string, cardId: string, slug: string): Promise<void> {
+  await db
+    .insertInto('retiredCardSlugs')
+    .values({ slug, cardId, workspaceId })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
 }
 
 export async function getWorkspaceSettings(

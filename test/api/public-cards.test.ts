@@ -39,7 +39,11 @@ describe('public card pages', () => {
 
   it('when a card is fetched, then publicUrl is the page under PUBLIC_BASE_URL with a slug of at least 128 bits', async () => {
     const { card } = await cardWith(content);
-    expect(card.publicUrl).toMatch(/^https:\/\/cards\.example\.test\/c\/[A-Za-z0-9_-]{43}$/);
+    // insertCard leaves the key to Postgres's default (32 bytes); card writes draw 16 (43 characters).
+    expect(card.publicUrl).toMatch(/^https:\/\/cards\.example\.test\/c\/[A-Za-z0-9_-]{64}$/);
+    expect(Buffer.from(card.publicUrl.split('/c/')[1], 'base64url').subarray(0, 16).toString('hex')).toBe(
+      card.id.replace(/-/g, ''),
+    );
   });
 
   it('when the page is requested, then it is escaped HTML without script, with a CSP, noindex, an ETag and 304 on revalidation', async () => {
@@ -101,6 +105,12 @@ describe('public card pages', () => {
     expect((await request(t.app).get(other.path)).status).toBe(410);
     expect((await request(t.app).get('/c/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA')).status).toBe(404);
     expect((await request(t.app).get('/c/x')).status).toBe(404);
+    // The card's id with another key is no address of it.
+    const live = await cardWith(content);
+    const key = Buffer.from(live.path.slice('/c/'.length), 'base64url');
+    key[key.length - 1] ^= 1;
+    expect((await request(t.app).get(`/c/${key.toString('base64url')}`)).status).toBe(404);
+    expect((await request(t.app).get(live.path)).status).toBe(200);
   });
 
   it('when the card shows a photo, then the page links it and /photo serves the stored bytes; the QR code is an SVG', async () => {

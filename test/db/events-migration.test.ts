@@ -73,13 +73,15 @@ describe('migration 2026_12_04_2001_events', () => {
         }),
       },
     ]);
-    const { rows: slugs } = await sql<{ slug: string }>`select slug from cards`.execute(db);
-    expect(slugs[0]!.slug).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const { rows: keys } = await sql<{ n: number }>`select length(slug_key) as n from cards`.execute(db);
+    expect(keys).toEqual([{ n: 32 }]);
 
     await sql`delete from groups where id = ${group}`.execute(db);
     expect((await sql`select 1 from events`.execute(db)).rows).toHaveLength(1);
-    expect((await sql<{ slug: string }>`select slug from retired_card_slugs`.execute(db)).rows).toEqual(
-      slugs,
+    const { rows: retired } = await sql<{ slug: string }>`select slug from retired_card_slugs`.execute(db);
+    expect(retired).toEqual([{ slug: expect.stringMatching(/^[A-Za-z0-9_-]{64}$/) }]);
+    expect(Buffer.from(retired[0]!.slug, 'base64url').subarray(0, 16).toString('hex')).toBe(
+      card.replace(/-/g, ''),
     );
 
     expect((await migrator(EVENTS).migrateDown()).error).toBeUndefined();
