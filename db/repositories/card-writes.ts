@@ -116,8 +116,8 @@ export type WrittenCards = Partial<Record<CardWrite['kind'], number>>;
 
 /**
  * Writes card decisions in one statement: the card row, then a version and an event (table
- * `events`) for each card row actually written. A decision is written only while what it was made from still
- * holds, checked in the statement itself:
+ * `events`) for each card row actually written. A decision is written only while what it was
+ * made from still holds, checked in the statement itself:
  * - the card's inputs still have the key it was rendered from (recipient fields, template, photo);
  * - the recipient is still an active member exactly when the decision makes the card active;
  * - an update still replaces the version it was decided over, and a new card is still missing.
