@@ -16,11 +16,13 @@ import { cardTemplateRoutes } from './routes/card-template';
 import { cardRoutes } from './routes/cards';
 import { directoryRoutes } from './routes/directory';
 import { entraConnectionRoutes } from './routes/entra-connection';
+import { eventRoutes } from './routes/events';
 import { fieldSettingRoutes } from './routes/field-settings';
 import { groupRoutes } from './routes/groups';
 import { operationRoutes } from './routes/operations';
 import { recipientLifecycleRoutes } from './routes/recipient-lifecycle';
 import { recipientPhotoRoutes } from './routes/recipient-photo';
+import { publicCardRoutes } from './routes/public-cards';
 import { recipientRoutes } from './routes/recipients';
 import { syncRunRoutes } from './routes/sync-runs';
 import { scheduleRoutes } from './routes/schedules';
@@ -28,6 +30,7 @@ import { syncAllRoutes } from './routes/sync-all';
 import { workspaceRoutes } from './routes/workspaces';
 import { adminApiKeyRoutes } from './routes/admin-api-keys';
 import { apiKeyRoutes } from './routes/api-keys';
+import { workspaceSettingRoutes } from './routes/workspace-settings';
 
 export type { AppDeps } from './context';
 
@@ -39,6 +42,7 @@ export const ROUTE_MODULES: RouteModule[] = [
   workspaceRoutes,
   apiKeyRoutes,
   adminApiKeyRoutes,
+  workspaceSettingRoutes,
   entraConnectionRoutes,
   fieldSettingRoutes,
   directoryRoutes,
@@ -49,6 +53,8 @@ export const ROUTE_MODULES: RouteModule[] = [
   syncRunRoutes,
   cardRoutes,
   cardTemplateRoutes,
+  eventRoutes,
+  publicCardRoutes,
   operationRoutes,
   scheduleRoutes,
   syncAllRoutes,

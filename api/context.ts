@@ -18,6 +18,8 @@ export interface ApiConfig {
   encryptionKey: SecretKeys;
   /** When set, GET /metrics wants it as a bearer token. */
   metricsToken?: string | null;
+  /** Base of public card pages; null or absent = the api's own URL, as the request reached it. */
+  publicBaseUrl?: string | null;
 }
 
 /** Everything the app needs, built by api/main.ts or by a test; createApp reads no environment. */

@@ -67,6 +67,7 @@ async function main(): Promise<void> {
       adminToken: config.adminToken,
       encryptionKey: config.encryptionKey,
       metricsToken: config.metricsToken,
+      publicBaseUrl: config.publicBaseUrl,
     },
     entraClientFor: entraClientFactory(createOutbound(config.outboundAllowHosts), config.graphLimits),
     outboundPolicy: config.outboundAllowHosts,

@@ -42,6 +42,8 @@ export interface Config {
   outboundAllowHosts: OutboundPolicy;
   /** Caps on what Graph may send or make a run wait for (GRAPH_MAX_*). */
   graphLimits: GraphLimits;
+  /** Base of public card pages (`{publicBaseUrl}/c/{slug}`); null = the api's own URL, as each request reached it. */
+  publicBaseUrl: string | null;
 }
 
 /** Parses the environment once, at an entry point. Nothing else reads process.env. */
@@ -94,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerActivitySlots,
     outboundAllowHosts: parseOutboundAllowHosts(env.OUTBOUND_ALLOW_HOSTS),
     graphLimits: parseGraphLimits(env),
+    publicBaseUrl: parseBaseUrl(env.PUBLIC_BASE_URL),
   };
 }
 
@@ -102,6 +105,19 @@ function parseTrustProxy(raw: string | undefined): boolean | number | string {
   if (!raw || raw === 'false') return false;
   if (raw === 'true') return true;
   return /^\d+$/.test(raw) ? Number(raw) : raw;
+}
+
+function parseBaseUrl(raw: string | undefined): string | null {
+  if (!raw) return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error(`PUBLIC_BASE_URL=${raw} is not a URL`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new Error(`PUBLIC_BASE_URL=${raw} must be an http(s) URL`);
+  return raw.replace(/\/+$/, '');
 }
 
 function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

@@ -6,7 +6,8 @@ import type {
   SyncRunStatus,
   SyncTrigger,
 } from '../contracts/sync-runs';
-import type { CardEventType, CardStatus, CardTemplate } from '../domain/card';
+import type { CardStatus, CardTemplate } from '../domain/card';
+import type { EventType } from '../domain/event-types';
 import type { RecipientProfileColumns, RecipientStatus } from '../domain/recipient';
 import type { SyncOptions } from '../domain/sync-options';
 
@@ -23,7 +24,8 @@ export interface Database {
   groupSkippedMembers: GroupSkippedMembersTable;
   cards: CardsTable;
   cardVersions: CardVersionsTable;
-  cardEvents: CardEventsTable;
+  events: EventsTable;
+  retiredCardSlugs: RetiredCardSlugsTable;
   syncRuns: SyncRunsTable;
   syncStagedMembers: SyncStagedMembersTable;
   syncCardQueue: SyncCardQueueTable;
@@ -50,6 +52,8 @@ export interface WorkspacesTable {
     CardTemplate | string | null | undefined,
     CardTemplate | string | null
   >;
+  /** Card pages may be indexed by search engines (default: noindex). */
+  publicPagesIndexable: Generated<boolean>;
   createdAt: CreatedAt;
 }
 
@@ -153,6 +157,8 @@ export interface CardsTable {
   contentHash: string;
   /** What the content was rendered from (see db/repositories/card-source-key.ts). */
   sourceKey: string | null;
+  /** The random half of the card's public slug (domain/card-slug.ts); card writes pass 16 random bytes. */
+  slugKey: Generated<Buffer>;
   createdAt: CreatedAt;
   updatedAt: Timestamp;
 }
@@ -167,16 +173,26 @@ export interface CardVersionsTable {
   createdAt: CreatedAt;
 }
 
-export interface CardEventsTable {
+/** Card, recipient and sync run events; never deleted with their subject (see migration 2026_12_04_2001). */
+export interface EventsTable {
   id: Generated<string>;
+  /** The writing transaction (xid8, as text): readers order by (xid, id) below the oldest running one. */
+  xid: Generated<string>;
   workspaceId: string;
-  cardId: string;
-  version: number;
-  type: CardEventType;
-  content: Json<Record<string, unknown>>;
+  type: EventType;
+  cardId: string | null;
+  recipientId: string | null;
   syncRunId: string | null;
+  data: Json<Record<string, unknown>>;
   createdAt: CreatedAt;
-  deliveredAt: Date | null;
+}
+
+/** Slugs of rotated or deleted cards: their page answers 410 Gone. */
+export interface RetiredCardSlugsTable {
+  slug: string;
+  cardId: string;
+  workspaceId: string;
+  retiredAt: CreatedAt;
 }
 
 export interface SyncRunsTable {

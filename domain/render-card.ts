@@ -15,7 +15,7 @@ export interface CardPhotoRef {
 }
 
 /**
- * The `cards.content` JSON (also in `card_versions` and `card_events`). The API's vCard renderer
+ * The `cards.content` JSON (also in `card_versions` and in card events' `data.content`). The API's vCard renderer
  * reads exactly this shape; see docs/sync.md.
  */
 export interface CardContent {

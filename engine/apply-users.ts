@@ -1,5 +1,6 @@
 import type { SyncCounts } from '../contracts/sync-runs';
 import type { Trx } from '../db/database';
+import { recordRecipientEvents } from '../db/repositories/events';
 import { deletePhotos, upsertPhotos } from '../db/repositories/photo-writes';
 import {
   addMemberships,
@@ -64,8 +65,8 @@ export interface ApplyInputs {
 /**
  * Applies Field Settings to one chunk of Graph users inside the caller's transaction: reads the
  * recipients concerned, lets planUserApplies decide (domain/plan-user-applies.ts), then writes
- * recipients, photos, memberships, the change history, the staged members' outcomes and the run's
- * counts. A fixed number of statements whatever the chunk size.
+ * recipients, photos, memberships, the change history, the recipients' events, the staged members'
+ * outcomes and the run's counts. A fixed number of statements whatever the chunk size.
  */
 export async function applyUsers(
   trx: Trx,
@@ -101,6 +102,11 @@ export async function applyUsers(
   await deletePhotos(trx, photoDeletes);
   if (scope.groupId) await addMemberships(trx, scope.groupId, members);
   await insertChanges(trx, workspaceId, scope.syncRunId, changes);
+  await recordRecipientEvents(trx, workspaceId, scope.syncRunId, [
+    ...inserts.map((r) => ({ recipientId: r.id, type: 'recipient.created' as const })),
+    // Applying never deactivates (cleanup does): an update is a change of fields or a reactivation.
+    ...updates.map((r) => ({ recipientId: r.id, type: 'recipient.updated' as const })),
+  ]);
   await setOutcomes(trx, scope.syncRunId, outcomes);
   await addRunCounts(trx, scope.syncRunId, counts);
   return counts;

@@ -4,6 +4,7 @@ import type { RecipientStatus } from '../domain/recipient';
 import type { SyncCounts } from '../contracts/sync-runs';
 import type { SyncOptions } from '../domain/sync-options';
 import type { CleanupCandidate } from '../db/repositories/staged-members';
+import { recordRecipientEvents } from '../db/repositories/events';
 import { setOutcomes } from '../db/repositories/staged-members';
 import { addRunCounts } from '../db/repositories/sync-run-progress';
 import { membersOfGroup, optionsOfRecipientGroups } from '../db/repositories/group-memberships';
@@ -129,6 +130,15 @@ export async function cleanUpChunk(
   await setRecipientStatuses(trx, statuses);
   await removeMemberships(trx, group?.id ?? null, removals);
   await insertChanges(trx, workspaceId, scope.syncRunId, changes);
+  await recordRecipientEvents(
+    trx,
+    workspaceId,
+    scope.syncRunId,
+    statuses.map((s) => ({
+      recipientId: s.id,
+      type: s.status === 'deleted' ? 'recipient.deleted' : 'recipient.deactivated',
+    })),
+  );
   await setOutcomes(trx, scope.syncRunId, outcomes);
   await addRunCounts(trx, scope.syncRunId, counts);
   return counts;

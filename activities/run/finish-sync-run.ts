@@ -1,5 +1,6 @@
 import { log } from '@temporalio/activity';
 import type { SyncCounts, SyncRunError } from '../../contracts/sync-runs';
+import { recordRunEvent } from '../../db/repositories/events';
 import {
   addRunCounts,
   clearRunWork,
@@ -22,7 +23,7 @@ export interface FinishSyncRunInput {
 }
 
 /**
- * Ends the run record once, drops the run's working rows (or hands them to `dropRunWork`), and for a completed group run stamps
+ * Ends the run record once (with its `sync_run.completed` or `sync_run.failed` event), drops the run's working rows (or hands them to `dropRunWork`), and for a completed group run stamps
  * the group's last sync and stores the delta links the run made (only here: a failed run leaves
  * the previous links, so its successor reads the same delta window again).
  */
@@ -51,6 +52,13 @@ export function createFinishSyncRunActivity({ db, dropRunWork }: ActivityDeps) {
           await addRunCounts(trx, input.syncRunId, { recipientsUnchanged: untouched });
         }
       }
+      // Last, so the event carries the run's final counts. A canceled run has no event type.
+      if (ended && input.status !== 'canceled')
+        await recordRunEvent(
+          trx,
+          input.syncRunId,
+          input.status === 'completed' ? 'sync_run.completed' : 'sync_run.failed',
+        );
     });
     await (dropRunWork ? dropRunWork(input.syncRunId) : clearRunWork(db, input.syncRunId));
     // A run whose record was never written (its start failed) has nothing to end.

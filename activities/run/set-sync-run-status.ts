@@ -1,4 +1,5 @@
 import type { Phase } from '../../contracts/sync-runs';
+import { recordRunEvent } from '../../db/repositories/events';
 import { setRunStatus } from '../../db/repositories/sync-run-progress';
 import type { ActivityDeps } from '../../engine/deps';
 
@@ -10,9 +11,16 @@ export interface SetSyncRunStatusInput {
   phase?: Phase;
 }
 
-/** Shows a run waiting for approval (and running again) in the run record. */
+/**
+ * Shows a run waiting for approval (and running again) in the run record; a run newly held
+ * records `sync_run.held` in the same transaction (once, however often the activity is retried).
+ */
 export function createSetSyncRunStatusActivity({ db }: ActivityDeps) {
   return async function setSyncRunStatus(input: SetSyncRunStatusInput): Promise<void> {
-    await setRunStatus(db, input.syncRunId, input.status, input.phase);
+    await db.transaction().execute(async (trx) => {
+      const changed = await setRunStatus(trx, input.syncRunId, input.status, input.phase);
+      if (changed && input.status === 'waiting_approval')
+        await recordRunEvent(trx, input.syncRunId, 'sync_run.held');
+    });
   };
 }

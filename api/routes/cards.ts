@@ -1,13 +1,10 @@
-import {
-  getCard,
-  getCardVersionTime,
-  getPhotoForCard,
-  listRecipientCards,
-} from '../../db/repositories/cards-queries';
+import { getCard, listRecipientCards } from '../../db/repositories/cards-queries';
+import { rotateCardSlug } from '../../db/repositories/public-cards';
 import { getRecipient } from '../../db/repositories/recipients';
-import { renderVCard, type VCardContent } from '../../domain/vcard';
 import { createWorkspaceCard } from '../../engine/cards-now';
+import { cardVCardText } from '../card-vcard';
 import type { ApiContext } from '../context';
+import { publicBaseOf } from '../public-url';
 import { decodeCursor, toPage } from '../http/pagination';
 import { HttpProblem, notFound } from '../http/problem';
 import { defineRoute, reply, type AnyRoute } from '../http/route';
@@ -34,7 +31,7 @@ export function cardRoutes(ctx: ApiContext): AnyRoute[] {
       params: IdParams,
       query: CardListQuery,
       responses: { 200: { description: 'a page of cards', schema: CardPage } },
-      async handler({ workspaceId, params, query }) {
+      async handler({ workspaceId, params, query, req }) {
         if (!(await getRecipient(ctx.db, workspaceId, params.id))) throw notFound('recipient', params.id);
         const after = decodeCursor(query.cursor, uuid);
         const rows = await listRecipientCards(ctx.db, workspaceId, params.id, {
@@ -43,7 +40,12 @@ export function cardRoutes(ctx: ApiContext): AnyRoute[] {
         });
         return reply(
           200,
-          toPage(rows, query.limit, toCard, (r) => r.id),
+          toPage(
+            rows,
+            query.limit,
+            (r) => toCard(r, publicBaseOf(ctx.config, req)),
+            (r) => r.id,
+          ),
         );
       },
     }),
@@ -64,7 +66,7 @@ export function cardRoutes(ctx: ApiContext): AnyRoute[] {
           schema: Problem,
         },
       },
-      async handler({ workspaceId, params }) {
+      async handler({ workspaceId, params, req }) {
         const result = await createWorkspaceCard(ctx.db, workspaceId, params.id);
         if ('noRecipient' in result) throw notFound('recipient', params.id);
         if ('existing' in result) {
@@ -84,7 +86,7 @@ export function cardRoutes(ctx: ApiContext): AnyRoute[] {
             { code: deleted ? 'recipient_deleted' : 'recipient_inactive' },
           );
         }
-        return reply(201, toCard(await load(workspaceId, result.created)), {
+        return reply(201, toCard(await load(workspaceId, result.created), publicBaseOf(ctx.config, req)), {
           Location: `/v1/cards/${result.created}`,
         });
       },
@@ -98,8 +100,8 @@ export function cardRoutes(ctx: ApiContext): AnyRoute[] {
       auth: 'workspace',
       params: IdParams,
       responses: { 200: { description: 'the card', schema: Card } },
-      async handler({ workspaceId, params }) {
-        return reply(200, toCard(await load(workspaceId, params.id)));
+      async handler({ workspaceId, params, req }) {
+        return reply(200, toCard(await load(workspaceId, params.id), publicBaseOf(ctx.config, req)));
       },
     }),
     defineRoute({
@@ -115,20 +117,7 @@ export function cardRoutes(ctx: ApiContext): AnyRoute[] {
       responses: { 200: { description: 'vCard 4.0', schema: z.string(), contentType: 'text/vcard' } },
       async handler({ workspaceId, params, res }) {
         const card = await load(workspaceId, params.id);
-        const content = card.content as unknown as VCardContent;
-        const photo = content.photo?.contentHash
-          ? await getPhotoForCard(ctx.db, card.recipientId, content.photo.contentHash)
-          : undefined;
-        const versionTime = (await getCardVersionTime(ctx.db, card.id, card.version)) ?? card.updatedAt;
-        const person = await getRecipient(ctx.db, workspaceId, card.recipientId);
-        const text = renderVCard({
-          cardId: card.id,
-          version: card.version,
-          updatedAt: versionTime,
-          content,
-          photo,
-          person: person ?? null,
-        });
+        const text = await cardVCardText(ctx.db, card);
         res
           .status(200)
           .set({
@@ -138,6 +127,23 @@ export function cardRoutes(ctx: ApiContext): AnyRoute[] {
           })
           .send(text);
         return undefined;
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/cards/{id}/rotate-slug',
+      operationId: 'rotateCardSlug',
+      summary: 'Give the card a new public address',
+      description:
+        'The card gets a new unguessable slug; its old page, vCard, photo and QR code answer 410 Gone.',
+      tag: 'cards',
+      auth: 'workspace',
+      params: IdParams,
+      responses: { 200: { description: 'the card with its new publicUrl', schema: Card } },
+      async handler({ workspaceId, params, req }) {
+        const card = await rotateCardSlug(ctx.db, workspaceId, params.id);
+        if (!card) throw notFound('card', params.id);
+        return reply(200, toCard(card, publicBaseOf(ctx.config, req)));
       },
     }),
   ];

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { CardRow } from '../../db/schema';
 import { pageQueryShape, pageSchema } from '../http/pagination';
+import { cardSlug } from '../../domain/card-slug';
+import { publicCardUrl } from '../public-url';
 import { timestamp, uuid } from './common';
 
 export const CardListQuery = z.strictObject({ ...pageQueryShape });
@@ -19,6 +21,10 @@ export const Card = z
       .record(z.string(), z.unknown())
       .meta({ description: 'the rendered card: {recipient, company, photo}' }),
     contentHash: z.string(),
+    publicUrl: z.url().meta({
+      description:
+        "the card's public page, `{PUBLIC_BASE_URL}/c/{slug}` (410 Gone once deactivated or rotated)",
+    }),
     createdAt: timestamp,
     updatedAt: timestamp,
   })
@@ -26,7 +32,8 @@ export const Card = z
 export type Card = z.infer<typeof Card>;
 export const CardPage = pageSchema(Card, 'CardPage');
 
-export function toCard(row: CardRow): Card {
+/** `publicBase`: where card pages live (api/public-url.ts). */
+export function toCard(row: CardRow, publicBase: string): Card {
   return {
     id: row.id,
     recipientId: row.recipientId,
@@ -35,6 +42,7 @@ export function toCard(row: CardRow): Card {
     version: row.version,
     content: row.content,
     contentHash: row.contentHash,
+    publicUrl: publicCardUrl(publicBase, cardSlug(row.id, row.slugKey)),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

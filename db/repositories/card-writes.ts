@@ -4,6 +4,7 @@ import type { CardStatus, CardTemplate } from '../../domain/card';
 import type { RecipientStatus } from '../../domain/recipient';
 import type { SyncOptions } from '../../domain/sync-options';
 import { PROFILE_COLUMNS, profileValuesOf } from '../../domain/recipient';
+import { newSlugKeys } from '../../domain/card-slug';
 import type { CardTarget, CardWrite } from '../../domain/plan-card-write';
 import { CARD_SOURCE_KEY, TEMPLATE_KEY } from './card-source-key';
 import { loadWorkspaceCardTargets, writeWorkspaceCards } from './workspace-card-writes';
@@ -129,9 +130,9 @@ function toTarget(row: TargetRow, template: CardTemplate, syncOptions: SyncOptio
 export type WrittenCards = Partial<Record<CardWrite['kind'], number>>;
 
 /**
- * Writes card decisions in one statement: the card row, then a version and an outbox event for
- * each card row actually written. A decision is written only while what it was made from still
- * holds, checked in the statement itself:
+ * Writes card decisions in one statement: the card row, then a version and an event (table
+ * `events`) for each card row actually written. A decision is written only while what it was
+ * made from still holds, checked in the statement itself:
  * - the card's inputs still have the key it was rendered from (recipient fields, template, photo);
  * - the recipient is still an active member exactly when the decision makes the card active;
  * - an update still replaces the version it was decided over, and a new card is still missing.
@@ -167,6 +168,9 @@ async function writeGroupCards(
   writes: CardWrite[],
 ): Promise<WrittenCards> {
   if (!writes.length) return {};
+  // One draw for the chunk: each new card's slug key (domain/card-slug.ts).
+  const keys = newSlugKeys(writes.filter((w) => w.kind === 'create').length);
+  let drawn = 0;
   const records = writes.map((w) => ({
     card_id: w.cardId,
     recipient_id: w.recipientId,
@@ -178,12 +182,13 @@ async function writeGroupCards(
     source_key: w.sourceKey,
     kind: w.kind,
     event: w.event,
+    slug_key: w.kind === 'create' ? keys[drawn++] : null,
   }));
   // Each check is a fenced index lookup (`offset 0`), whatever the statistics say.
   const { rows } = await sql<{ kind: CardWrite['kind']; n: number }>`
     with v as materialized (
       select * from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as v(card_id uuid, recipient_id uuid,
-        group_id uuid, version int, status text, content jsonb, content_hash text, source_key text, kind text, event text)
+        group_id uuid, version int, status text, content jsonb, content_hash text, source_key text, kind text, event text, slug_key text)
     ),
     g as materialized (
       select id, ${TEMPLATE_KEY} as template_key from groups where id in (select distinct group_id from v)
@@ -204,28 +209,35 @@ async function writeGroupCards(
         and (v.status <> 'active' or ${CARD_SOURCE_KEY} = v.source_key)
     ),
     created as (
-      insert into cards (id, workspace_id, recipient_id, group_id, status, version, content, content_hash, source_key)
-      select v.card_id, ${workspaceId}::uuid, v.recipient_id, v.group_id, v.status, v.version, v.content, v.content_hash, v.source_key
+      insert into cards (id, workspace_id, recipient_id, group_id, status, version, content, content_hash, source_key, slug_key)
+      select v.card_id, ${workspaceId}::uuid, v.recipient_id, v.group_id, v.status, v.version, v.content, v.content_hash, v.source_key,
+        decode(v.slug_key, 'hex')
       from fresh v where v.kind = 'create'
         and not exists (select 1 from cards x where x.recipient_id = v.recipient_id and x.group_id = v.group_id)
-      returning id
+      returning id, slug_key, created_at, updated_at
     ),
     updated as (
       update cards c set version = v.version, status = v.status, content = v.content, content_hash = v.content_hash,
         source_key = v.source_key, updated_at = now()
       from fresh v where v.kind <> 'create' and c.id = v.card_id and c.version = v.version - 1
-      returning c.id
+      returning c.id, c.slug_key, c.created_at, c.updated_at
     ),
     written as (
-      select v.* from v where v.card_id in (select id from created union all select id from updated)
+      select v.*, w.slug_key as key, w.created_at, w.updated_at from v
+      join (select * from created union all select * from updated) w on w.id = v.card_id
     ),
     versions as (
       insert into card_versions (card_id, version, status, content, content_hash, sync_run_id)
       select v.card_id, v.version, v.status, v.content, v.content_hash, ${syncRunId}::uuid from written v
     ),
+    -- The card as the API returns it (its slug key becomes publicUrl when served: api/schemas/events.ts).
     events as (
-      insert into card_events (workspace_id, card_id, version, type, content, sync_run_id)
-      select ${workspaceId}::uuid, v.card_id, v.version, v.event, v.content, ${syncRunId}::uuid from written v
+      insert into events (workspace_id, type, card_id, recipient_id, sync_run_id, data)
+      select ${workspaceId}::uuid, v.event, v.card_id, v.recipient_id, ${syncRunId}::uuid,
+        jsonb_build_object('id', v.card_id, 'recipientId', v.recipient_id, 'groupId', v.group_id, 'status', v.status,
+          'version', v.version, 'content', v.content, 'contentHash', v.content_hash, 'slugKey', encode(v.key, 'hex'),
+          'createdAt', v.created_at, 'updatedAt', v.updated_at)
+      from written v
     )
     select kind, count(*)::int as n from written group by kind`.execute(db);
   return Object.fromEntries(rows.map((r) => [r.kind, r.n]));

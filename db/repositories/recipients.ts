@@ -2,6 +2,7 @@ import { sql, type Transaction } from 'kysely';
 import type { Db } from '../database';
 import type { Database, RecipientRow } from '../schema';
 import type { RecipientProfileColumns, RecipientStatus } from '../../domain/recipient';
+import { recordRecipientEvents } from './events';
 
 export type RecipientWithGroups = RecipientRow & { groupIds: string[] };
 
@@ -105,6 +106,7 @@ export async function insertManualRecipient(
         reason: 'created through the API',
       })
       .execute();
+    await recordRecipientEvents(trx, workspaceId, null, [{ recipientId: row.id, type: 'recipient.created' }]);
     return (await getRecipient(trx, workspaceId, row.id))!;
   });
 }
@@ -193,6 +195,7 @@ export async function applyManualEdit(
           })),
         )
         .execute();
+      await recordRecipientEvents(trx, workspaceId, null, [{ recipientId: id, type: 'recipient.updated' }]);
     }
     return { recipient: (await getRecipient(trx, workspaceId, id))!, changes };
   });

@@ -64,18 +64,30 @@ export async function setRunPhase(db: Conn, id: string, phase: Phase): Promise<v
     .execute();
 }
 
+/** Moves an unfinished run to `status`; answers whether the status changed (false on a repeated call). */
 export async function setRunStatus(
   db: Conn,
   id: string,
   status: 'running' | 'waiting_approval',
   phase?: Phase,
-): Promise<void> {
+): Promise<boolean> {
+  const before = await db
+    .selectFrom('syncRuns')
+    .select('status')
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
   await db
     .updateTable('syncRuns')
     .set({ status, ...(phase ? { phase } : {}) })
     .where('id', '=', id)
     .where('status', 'in', ['running', 'waiting_approval'])
     .execute();
+  return (
+    !!before &&
+    before.status !== status &&
+    (before.status === 'running' || before.status === 'waiting_approval')
+  );
 }
 
 /** Ends the run once; a repeated call (an activity retry) leaves the first outcome in place and answers false. */

@@ -1,3 +1,4 @@
+import { newSlugKeys } from '../../domain/card-slug';
 import { sql } from 'kysely';
 import type { CardStatus, CardTemplate } from '../../domain/card';
 import type { CardTarget, CardWrite } from '../../domain/plan-card-write';
@@ -119,6 +120,8 @@ export async function writeWorkspaceCards(
   writes: CardWrite[],
 ): Promise<Partial<Record<CardWrite['kind'], number>>> {
   if (!writes.length) return {};
+  const keys = newSlugKeys(writes.filter((w) => w.kind === 'create').length);
+  let drawn = 0;
   const records = writes.map((w) => ({
     card_id: w.cardId,
     recipient_id: w.recipientId,
@@ -129,11 +132,12 @@ export async function writeWorkspaceCards(
     source_key: w.sourceKey,
     kind: w.kind,
     event: w.event,
+    slug_key: w.kind === 'create' ? keys[drawn++] : null,
   }));
   const { rows } = await sql<{ kind: CardWrite['kind']; n: number }>`
     with v as materialized (
       select * from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as v(card_id uuid, recipient_id uuid,
-        version int, status text, content jsonb, content_hash text, source_key text, kind text, event text)
+        version int, status text, content jsonb, content_hash text, source_key text, kind text, event text, slug_key text)
     ),
     g as materialized (select template_key from ${workspaceTemplateRow(workspaceId)} t),
     fresh as (
@@ -144,30 +148,37 @@ export async function writeWorkspaceCards(
         and (v.status <> 'active' or ${CARD_SOURCE_KEY} = v.source_key)
     ),
     created as (
-      insert into cards (id, workspace_id, recipient_id, group_id, status, version, content, content_hash, source_key)
-      select v.card_id, ${workspaceId}::uuid, v.recipient_id, null, v.status, v.version, v.content, v.content_hash, v.source_key
+      insert into cards (id, workspace_id, recipient_id, group_id, status, version, content, content_hash, source_key, slug_key)
+      select v.card_id, ${workspaceId}::uuid, v.recipient_id, null, v.status, v.version, v.content, v.content_hash, v.source_key,
+        decode(v.slug_key, 'hex')
       from fresh v where v.kind = 'create'
         and not exists (
           select 1 from cards x
           where x.workspace_id = ${workspaceId}::uuid and x.recipient_id = v.recipient_id and x.group_id is null)
-      returning id
+      returning id, slug_key, created_at, updated_at
     ),
     updated as (
       update cards c set version = v.version, status = v.status, content = v.content, content_hash = v.content_hash,
         source_key = v.source_key, updated_at = now()
       from fresh v where v.kind <> 'create' and c.id = v.card_id and c.version = v.version - 1 and c.group_id is null
-      returning c.id
+      returning c.id, c.slug_key, c.created_at, c.updated_at
     ),
     written as (
-      select v.* from v where v.card_id in (select id from created union all select id from updated)
+      select v.*, w.slug_key as key, w.created_at, w.updated_at from v
+      join (select * from created union all select * from updated) w on w.id = v.card_id
     ),
     versions as (
       insert into card_versions (card_id, version, status, content, content_hash, sync_run_id)
       select v.card_id, v.version, v.status, v.content, v.content_hash, ${syncRunId}::uuid from written v
     ),
+    -- The card as the API returns it, like writeCards' events (api/schemas/events.ts).
     events as (
-      insert into card_events (workspace_id, card_id, version, type, content, sync_run_id)
-      select ${workspaceId}::uuid, v.card_id, v.version, v.event, v.content, ${syncRunId}::uuid from written v
+      insert into events (workspace_id, type, card_id, recipient_id, sync_run_id, data)
+      select ${workspaceId}::uuid, v.event, v.card_id, v.recipient_id, ${syncRunId}::uuid,
+        jsonb_build_object('id', v.card_id, 'recipientId', v.recipient_id, 'groupId', null, 'status', v.status,
+          'version', v.version, 'content', v.content, 'contentHash', v.content_hash, 'slugKey', encode(v.key, 'hex'),
+          'createdAt', v.created_at, 'updatedAt', v.updated_at)
+      from written v
     )
     select kind, count(*)::int as n from written group by kind`.execute(db);
   return Object.fromEntries(rows.map((r) => [r.kind, r.n]));

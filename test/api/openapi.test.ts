@@ -58,9 +58,12 @@ describe('openapi.json', () => {
     for (const [path, ops] of Object.entries(doc.paths)) {
       for (const method of Object.keys(ops)) {
         const res = await request(t.app)[method as 'get'](path.replace(/\{\w+\}/g, randomUUID()));
-        expect([404, 405], `${method.toUpperCase()} ${path} answered ${res.status}`).not.toContain(
-          res.status,
-        );
+        // A public card route answers 404 itself for a slug no card has; the router's 404 says "no route".
+        if (path.startsWith('/c/') && res.status === 404) expect(res.text).not.toContain('no route');
+        else
+          expect([404, 405], `${method.toUpperCase()} ${path} answered ${res.status}`).not.toContain(
+            res.status,
+          );
         // Without a key, protected routes answer 401; open ones answer.
         if ((ops[method]!.security ?? []).length > 0) expect(res.status).toBe(401);
       }

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { as, expectProblem, insertCard, startApiTest, type ApiTestContext } from './support';
@@ -44,8 +45,8 @@ describe('manual lifecycle of a recipient', () => {
   const lastEvents = async (ids: string[]) =>
     (
       await t.db
-        .selectFrom('cardEvents')
-        .select(['cardId', 'type', 'version'])
+        .selectFrom('events')
+        .select(['cardId', 'type', sql<number>`(data ->> 'version')::int`.as('version')])
         .where('cardId', 'in', ids)
         .orderBy('id', 'desc')
         .limit(ids.length)

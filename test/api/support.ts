@@ -11,6 +11,8 @@ import { testDb, testTemporalClient } from '../helpers/stack';
 
 export const ADMIN_TOKEN = 'test-admin-token';
 export const ENCRYPTION_KEY = Buffer.alloc(32, 7);
+/** Card pages' base in API tests (supertest serves each request on a new port). */
+export const PUBLIC_BASE_URL = 'https://cards.example.test';
 
 export interface ApiTestContext {
   app: Express;
@@ -44,6 +46,7 @@ export async function startApiTest(overrides: Partial<AppDeps> = {}): Promise<Ap
       temporalUiUrl: 'http://temporal-ui.test',
       adminToken: ADMIN_TOKEN,
       encryptionKey: ENCRYPTION_KEY,
+      publicBaseUrl: PUBLIC_BASE_URL,
     },
     entraClientFor: noEntra,
     outboundPolicy: emulatorOutboundPolicy(),

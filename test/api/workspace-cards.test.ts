@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import ICAL from 'ical.js';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,10 +32,11 @@ describe('workspace cards', () => {
     ).body.id as string;
   const eventsOf = (cardId: string) =>
     t.db
-      .selectFrom('cardEvents')
-      .select(['type', 'version'])
+      .selectFrom('events')
+      .select(['type', sql<number>`(data ->> 'version')::int`.as('version')])
       .where('cardId', '=', cardId)
-      .orderBy('version')
+      .where(sql<boolean>`type like 'card.%'`)
+      .orderBy('id')
       .execute();
 
   it('when no template was set, then GET /v1/card-template answers the default', async () => {

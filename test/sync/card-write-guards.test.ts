@@ -90,10 +90,11 @@ describe('card writes decided from an earlier read', () => {
     expect(await t.write(second)).toEqual({});
     expect(await t.versions()).toEqual([1, 2]);
     const events = await db
-      .selectFrom('cardEvents')
-      .select(['version', 'type'])
+      .selectFrom('events')
+      .select([sql<number>`(data ->> 'version')::int`.as('version'), 'type'])
       .where('cardId', '=', (await t.card())!.id)
-      .orderBy('version')
+      .orderBy('xid')
+      .orderBy('id')
       .execute();
     expect(events).toEqual([
       { version: 1, type: 'card.created' },

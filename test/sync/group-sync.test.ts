@@ -63,8 +63,8 @@ describe('group sync', () => {
       company: {},
       photo: null,
     });
-    const events = await db.selectFrom('cardEvents').selectAll().where('cardId', '=', card.id).execute();
-    expect(events).toMatchObject([{ type: 'card.created', version: 1, syncRunId: run.id }]);
+    const events = await db.selectFrom('events').selectAll().where('cardId', '=', card.id).execute();
+    expect(events).toMatchObject([{ type: 'card.created', data: { version: 1 }, syncRunId: run.id }]);
 
     const group = await db
       .selectFrom('groups')
@@ -128,9 +128,14 @@ describe('group sync', () => {
       source: 'sync',
       entraUserId: user!.id,
     });
-    const events = await db.selectFrom('cardEvents').selectAll().where('syncRunId', '=', run.id).execute();
-    expect(events).toMatchObject([{ type: 'card.updated', version: 2 }]);
-    expect((events[0]!.content as { recipient: { jobTitle: string } }).recipient.jobTitle).toBe(
+    const events = await db
+      .selectFrom('events')
+      .selectAll()
+      .where('syncRunId', '=', run.id)
+      .where('type', 'in', ['card.created', 'card.updated', 'card.deactivated'])
+      .execute();
+    expect(events).toMatchObject([{ type: 'card.updated', data: { version: 2 } }]);
+    expect((events[0]!.data.content as { recipient: { jobTitle: string } }).recipient.jobTitle).toBe(
       'Chief Cartographer',
     );
   });

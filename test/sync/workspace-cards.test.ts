@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { createWorkspaceCard } from '../../engine/cards-now';
 import { setWorkspaceCardTemplate } from '../../db/repositories/workspace-card-template';
@@ -51,9 +52,10 @@ describe('workspace cards under sync', () => {
       ]);
     }
     const events = await db
-      .selectFrom('cardEvents')
+      .selectFrom('events')
       .select('type')
       .where('syncRunId', '=', first.id)
+      .where(sql<boolean>`type like 'card.%'`)
       .execute();
     expect(events.map((e) => e.type)).toEqual(['card.created', 'card.created', 'card.created']);
 

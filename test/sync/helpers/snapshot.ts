@@ -55,9 +55,9 @@ export async function workspaceState(db: Db, workspaceId: string) {
     join cards c on c.id = v.card_id join recipients r on r.id = c.recipient_id
     where c.workspace_id = ${workspaceId} order by 1, 2`.execute(db);
   const { rows: events } = await sql<{ entraUserId: string; version: number; type: string }>`
-    select r.entra_user_id, e.version, e.type from card_events e
+    select r.entra_user_id, (e.data ->> 'version')::int as version, e.type from events e
     join cards c on c.id = e.card_id join recipients r on r.id = c.recipient_id
-    where e.workspace_id = ${workspaceId} order by 1, 2`.execute(db);
+    where e.workspace_id = ${workspaceId} and e.type like 'card.%' order by 1, 2`.execute(db);
   const { rows: changes } = await sql<{
     entraUserId: string | null;
     action: string;
@@ -82,7 +82,7 @@ export async function countRows(db: Db, workspaceId: string) {
       (select count(*)::int from recipients where workspace_id = ${workspaceId}) as recipients,
       (select count(*)::int from cards where workspace_id = ${workspaceId}) as cards,
       (select count(*)::int from card_versions v join cards c on c.id = v.card_id where c.workspace_id = ${workspaceId}) as versions,
-      (select count(*)::int from card_events where workspace_id = ${workspaceId}) as events,
+      (select count(*)::int from events where workspace_id = ${workspaceId} and type like 'card.%') as events,
       (select count(*)::int from recipient_changes where workspace_id = ${workspaceId}) as changes,
       (select count(*)::int from group_memberships gm join groups g on g.id = gm.group_id where g.workspace_id = ${workspaceId}) as memberships
   `.execute(db);

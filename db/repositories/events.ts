@@ -1,0 +1,95 @@
+import { sql } from 'kysely';
+import type { Conn } from '../database';
+import { PROFILE_COLUMNS } from '../../domain/recipient';
+import type { EventType, RecipientEventType } from '../../domain/event-types';
+
+const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/** A recipient's fields as GET /v1/recipients/:id names them (without groupIds). */
+const RECIPIENT_DATA = sql.raw(
+  `jsonb_build_object('id', r.id, 'entraUserId', r.entra_user_id, 'status', r.status, 'statusReason', r.status_reason, ` +
+    PROFILE_COLUMNS.map((c) => `'${c}', r.${snake(c)}`).join(', ') +
+    `, 'photo', case when r.photo_hash is null then null else jsonb_build_object('contentHash', r.photo_hash) end` +
+    `, 'customFields', r.custom_fields, 'lockedFields', to_jsonb(r.locked_fields), 'accountEnabled', r.account_enabled` +
+    `, 'userType', r.user_type, 'createdAt', r.created_at, 'updatedAt', r.updated_at)`,
+);
+
+/**
+ * Records one event per recipient, with the recipient as it stands in the caller's transaction:
+ * one statement for a whole chunk.
+ */
+export async function recordRecipientEvents(
+  db: Conn,
+  workspaceId: string,
+  syncRunId: string | null,
+  events: Array<{ recipientId: string; type: RecipientEventType }>,
+): Promise<void> {
+  if (!events.length) return;
+  await sql`
+    insert into events (workspace_id, type, recipient_id, sync_run_id, data)
+    select r.workspace_id, e.type, r.id, ${syncRunId}::uuid, ${RECIPIENT_DATA}
+    from unnest(${events.map((e) => e.recipientId)}::uuid[], ${events.map((e) => e.type)}::text[]) with ordinality
+      as e(recipient_id, type, n)
+    join recipients r on r.id = e.recipient_id and r.workspace_id = ${workspaceId}::uuid
+    order by e.n`.execute(db);
+}
+
+/** Records a sync run event with the run as it stands in the caller's transaction. */
+export async function recordRunEvent(
+  db: Conn,
+  syncRunId: string,
+  type: Extract<EventType, `sync_run.${string}`>,
+): Promise<void> {
+  await sql`
+    insert into events (workspace_id, type, sync_run_id, data)
+    select s.workspace_id, ${type}, s.id, jsonb_build_object('id', s.id, 'kind', s.kind, 'mode', s.mode,
+      'syncType', s.sync_type, 'status', s.status, 'phase', s.phase, 'trigger', s.trigger, 'groupId', s.group_id,
+      'recipientId', s.recipient_id, 'parentRunId', s.parent_run_id, 'counts', s.counts, 'error', s.error,
+      'workflowId', s.workflow_id, 'temporalRunId', s.temporal_run_id, 'startedAt', s.started_at,
+      'finishedAt', s.finished_at)
+    from sync_runs s where s.id = ${syncRunId}::uuid`.execute(db);
+}
+
+/** A place in the events' order: the writing transaction, then the id. */
+export interface EventPosition {
+  xid: string;
+  id: string;
+}
+
+export interface EventRow {
+  id: string;
+  xid: string;
+  workspaceId: string;
+  type: EventType;
+  data: Record<string, unknown>;
+  createdAt: Date;
+}
+
+/**
+ * Events after `after`, in (xid, id) order, only from transactions older than every transaction
+ * still running: a transaction that is still writing cannot later add a row before what was read,
+ * so a reader that resumes from the last position it saw never skips one. `type` is one type or
+ * a subject prefix (`card.`).
+ */
+export async function readEvents(
+  db: Conn,
+  workspaceId: string,
+  args: { after: EventPosition | null; type: { exact: string } | { prefix: string } | null; limit: number },
+): Promise<EventRow[]> {
+  const after = args.after ?? { xid: '0', id: '0' };
+  const type = !args.type
+    ? sql``
+    : 'exact' in args.type
+      ? sql`and e.type = ${args.type.exact}`
+      : sql`and e.type like ${`${args.type.prefix}%`}`;
+  const { rows } = await sql<EventRow>`
+    select e.id::text, e.xid::text, e.workspace_id, e.type, e.data, e.created_at
+    from events e
+    where e.workspace_id = ${workspaceId}::uuid
+      and (e.xid, e.id) > (${after.xid}::xid8, ${after.id}::bigint)
+      and e.xid < pg_snapshot_xmin(pg_current_snapshot())
+      ${type}
+    order by e.xid, e.id
+    limit ${args.limit}`.execute(db);
+  return rows;
+}
