@@ -16,6 +16,7 @@ import { directoryRoutes } from './routes/directory';
 import { entraConnectionRoutes } from './routes/entra-connection';
 import { fieldSettingRoutes } from './routes/field-settings';
 import { groupRoutes } from './routes/groups';
+import { groupPreviewRoutes } from './routes/group-preview';
 import { operationRoutes } from './routes/operations';
 import { recipientRoutes } from './routes/recipients';
 import { syncRunRoutes } from './routes/sync-runs';
@@ -39,6 +40,7 @@ export const ROUTE_MODULES: RouteModule[] = [
   fieldSettingRoutes,
   directoryRoutes,
   groupRoutes,
+  groupPreviewRoutes,
   recipientRoutes,
   syncRunRoutes,
   cardRoutes,
