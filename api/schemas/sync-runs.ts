@@ -50,12 +50,14 @@ export const SyncRun = z
     recipientId: uuid.nullable(),
     parentRunId: uuid.nullable(),
     counts: z.union([
-      z.object(
-        Object.fromEntries(COUNT_NAMES.map((n) => [n, z.number().int()])) as Record<
-          keyof SyncCounts,
-          z.ZodNumber
-        >,
-      ),
+      z
+        .object(
+          Object.fromEntries(COUNT_NAMES.map((n) => [n, z.number().int()])) as Record<
+            keyof SyncCounts,
+            z.ZodNumber
+          >,
+        )
+        .meta({ description: 'kinds group, recipient, workspace and import' }),
       PreviewRunCounts,
     ]),
     memberCount: z.number().int().nullable().meta({

@@ -10,6 +10,7 @@ import {
   createWorkspace,
   linkGroup,
   runRecord,
+  setGroupOptions,
   startGroupSync,
   syncGroup,
   type Workspace,
@@ -154,6 +155,32 @@ describe('group preview (kind preview)', () => {
     expect(after.group.name).toBe('Renamed Team');
     expect(after.state.memberships.map((m) => m.entraUserId)).toContain(joiner.id);
     expect(after.state.memberships.map((m) => m.entraUserId)).not.toContain(leaver!.id);
+  }, 120_000);
+
+  it('when a deactivated member is enabled again and another is deleted under deletedUsers: delete, then the preview plans the reactivation and the deletion the sync then makes', async () => {
+    const { ws, groupId } = await syncedGroup(20);
+    await setGroupOptions(db, groupId, { deletedUsers: 'delete' });
+    const [comeback, gone] = await ws.control.listUsers({ offset: 2, limit: 2 });
+    await ws.control.disableUser(comeback!.id);
+    const off = await syncGroup(db, stack.temporal.client, stack.worker.taskQueue, ws.id, groupId, {
+      full: true,
+    });
+    expect(off.counts).toMatchObject({ recipientsDeactivated: 1 });
+    await ws.control.enableUser(comeback!.id);
+    await ws.control.deleteUser(gone!.id);
+
+    const preview = await startPreview(ws.id, groupId);
+    await preview.result();
+    const record = await runRecord(db, preview.syncRunId);
+    expect(record.counts).toMatchObject({ wouldReactivate: 1, wouldDelete: 1 });
+    expect(record.counts.wouldCreate ?? 0).toBe(0);
+    const planned = await changesOfRun(db, preview.syncRunId);
+
+    const sync = await syncGroup(db, stack.temporal.client, stack.worker.taskQueue, ws.id, groupId, {
+      full: true,
+    });
+    expect(sync.counts).toMatchObject({ recipientsReactivated: 1, recipientsDeleted: 1 });
+    expect(changeKeys(await changesOfRun(db, sync.id))).toEqual(changeKeys(planned));
   }, 120_000);
 
   it('when a group has never been synced, then its preview applies nothing ahead and plans every member as created', async () => {
