@@ -1,3 +1,4 @@
+import { MockActivityEnvironment } from '@temporalio/testing';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
@@ -13,6 +14,7 @@ import {
   setGroupOptions,
   startGroupSync,
   syncGroup,
+  testActivities,
   type Workspace,
 } from './helpers/sync-fixture';
 
@@ -202,6 +204,49 @@ describe('group preview (kind preview)', () => {
 
     const sync = await syncGroup(db, stack.temporal.client, stack.worker.taskQueue, ws.id, groupId);
     expect(sync.counts).toMatchObject({ recipientsCreated: 20, cardsCreated: 20 });
+  }, 120_000);
+
+  it('when planPreview runs again after it finished (a retried attempt), then nothing is planned or counted twice', async () => {
+    const { ws, groupId, entraGroupId } = await syncedGroup(20);
+    const [changed, leaver] = await ws.control.listUsers({ offset: 1, limit: 2 });
+    await ws.control.updateUser(changed!.id, { jobTitle: 'Retried Title' });
+    await ws.control.removeMember(entraGroupId, leaver!.id);
+    const preview = await startPreview(ws.id, groupId);
+    // The workflow's own run is over (its staging dropped): plan a second run by hand, twice.
+    await preview.result();
+    const syncRunId = randomUUID();
+    await db
+      .insertInto('syncRuns')
+      .values({
+        id: syncRunId,
+        workspaceId: ws.id,
+        kind: 'preview',
+        trigger: 'api',
+        workflowId: `by-hand-${syncRunId}`,
+        groupId,
+        params: '{}',
+        counts: '{}',
+        checkpoint: '{}',
+      })
+      .execute();
+    const activities = testActivities(db, key);
+    const scope = { syncRunId, workspaceId: ws.id, groupId };
+    const env = () => new MockActivityEnvironment();
+    await env().run(() => activities.fetchMembers({ ...scope, forecast: true }));
+    await env().run(() => activities.planCleanUp({ ...scope, syncType: 'full' }));
+    type Planned = Awaited<ReturnType<typeof activities.planPreview>>;
+    const first = (await env().run(() => activities.planPreview(scope))) as Planned;
+    const again = (await env().run(() => activities.planPreview(scope))) as Planned;
+    expect(first.counts).toMatchObject({ wouldUpdate: 1, wouldRemoveFromGroup: 1 });
+    expect(again.counts).toEqual(first.counts);
+    // The same plan as the workflow's run (stored counts leave zeros out).
+    const stored: Record<string, number> = (await runRecord(db, preview.syncRunId)).counts;
+    expect(Object.fromEntries(Object.keys(first.counts).map((k) => [k, stored[k] ?? 0]))).toEqual(
+      first.counts,
+    );
+    expect(changeKeys(await changesOfRun(db, syncRunId))).toEqual(
+      changeKeys(await changesOfRun(db, preview.syncRunId)),
+    );
   }, 120_000);
 
   it('when a preview and a sync of the same group are started together, then both run and complete', async () => {
