@@ -78,6 +78,7 @@ export function createFetchMembersActivity(deps: ActivityDeps) {
               settings,
               select,
               fingerprint: fieldSettingsFingerprint(settings),
+              maxPages: deps.graphLimits?.maxPages,
             },
             cp,
             { progress, groupInfo: groupInfo!, stopped: () => failure !== null, forecast: input.forecast },
