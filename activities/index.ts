@@ -10,6 +10,7 @@ import { createFetchRecipientUserActivity } from './recipient-sync/fetch-recipie
 import { createFetchUsersByIdsActivity } from './import-users/fetch-users-by-ids';
 import { createFinishSyncRunActivity } from './run/finish-sync-run';
 import { createPlanCleanUpActivity } from './group-sync/plan-clean-up';
+import { createPlanPreviewActivity } from './group-preview/plan-preview';
 import { createSetSyncRunStatusActivity } from './run/set-sync-run-status';
 import { createUpdateCardsActivity } from './group-sync/update-cards';
 import { createWorkspaceActivities } from './workspace-sync';
@@ -28,6 +29,7 @@ export function createActivities(deps: ActivityDeps) {
     applyFieldSettings: createApplyFieldSettingsActivity(deps),
     cleanUpUsers: createCleanUpUsersActivity(deps),
     updateCards: createUpdateCardsActivity(deps),
+    planPreview: createPlanPreviewActivity(deps),
     fetchRecipientUser: createFetchRecipientUserActivity(deps),
     fetchUsersByIds: createFetchUsersByIdsActivity(deps),
     ...createWorkspaceActivities(deps),

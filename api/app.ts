@@ -19,6 +19,7 @@ import { entraConnectionRoutes } from './routes/entra-connection';
 import { eventRoutes } from './routes/events';
 import { fieldSettingRoutes } from './routes/field-settings';
 import { groupRoutes } from './routes/groups';
+import { groupPreviewRoutes } from './routes/group-preview';
 import { operationRoutes } from './routes/operations';
 import { recipientLifecycleRoutes } from './routes/recipient-lifecycle';
 import { recipientPhotoRoutes } from './routes/recipient-photo';
@@ -47,6 +48,7 @@ export const ROUTE_MODULES: RouteModule[] = [
   fieldSettingRoutes,
   directoryRoutes,
   groupRoutes,
+  groupPreviewRoutes,
   recipientRoutes,
   recipientLifecycleRoutes,
   recipientPhotoRoutes,

@@ -18,7 +18,11 @@ import { HttpProblem } from './http/problem';
 import { reply, type Reply } from './http/route';
 
 export type SyncWorkflowType =
-  'groupSyncWorkflow' | 'recipientSyncWorkflow' | 'importUsersWorkflow' | 'workspaceSyncWorkflow';
+  | 'groupSyncWorkflow'
+  | 'groupPreviewWorkflow'
+  | 'recipientSyncWorkflow'
+  | 'importUsersWorkflow'
+  | 'workspaceSyncWorkflow';
 
 export interface StartSyncRequest {
   workspaceId: string;
@@ -106,7 +110,7 @@ async function attemptStart(
     // Postgres allows one unfinished run per group and per workspace, whoever started it (API or schedule).
     if (!isActiveRunConflict(err)) throw err;
     const running = req.groupId
-      ? await findActiveRunForGroup(ctx.db, req.workspaceId, req.groupId)
+      ? await findActiveRunForGroup(ctx.db, req.workspaceId, req.groupId, req.kind)
       : await findActiveWorkspaceRun(ctx.db, req.workspaceId);
     return { kind: 'running', syncRunId: running?.id ?? null };
   }

@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { Phase, SyncCounts, SyncRunStatus } from './sync-runs';
+import type { Phase, RunCounts, SyncRunStatus } from './sync-runs';
 
 /** What the `progress` query answers while a sync runs. */
 export interface SyncProgress {
@@ -7,7 +7,8 @@ export interface SyncProgress {
   status: SyncRunStatus;
   /** A Phase; a workspace sync adds how many of its groups are done. */
   phase: Phase | `syncing_groups (${number} of ${number} done)`;
-  counts: Partial<SyncCounts>;
+  /** A sync's counts, or a preview's. */
+  counts: Partial<RunCounts>;
   /** Set while a cleanup waits for approval. */
   pendingApproval: { wouldRemove: number; memberCount: number; reason: string } | null;
 }

@@ -1,6 +1,6 @@
 /** What a sync run record says about itself; shared by the API, the workflows and the database. */
 
-export type SyncRunKind = 'group' | 'recipient' | 'workspace' | 'import';
+export type SyncRunKind = 'group' | 'recipient' | 'workspace' | 'import' | 'preview';
 export type SyncRunStatus = 'running' | 'waiting_approval' | 'completed' | 'failed' | 'canceled';
 export type SyncTrigger = 'api' | 'schedule' | 'workspace';
 
@@ -19,6 +19,30 @@ export interface SyncCounts {
   skipped: number;
 }
 
+/** A preview run's counts: what a group sync started now would do (contracts of the preview, docs/sync.md). */
+export interface PreviewCounts {
+  wouldCreate: number;
+  wouldUpdate: number;
+  wouldReactivate: number;
+  wouldDeactivate: number;
+  wouldDelete: number;
+  wouldRemoveFromGroup: number;
+  skipped: number;
+}
+
+export const PREVIEW_COUNT_NAMES = [
+  'wouldCreate',
+  'wouldUpdate',
+  'wouldReactivate',
+  'wouldDeactivate',
+  'wouldDelete',
+  'wouldRemoveFromGroup',
+  'skipped',
+] as const satisfies ReadonlyArray<keyof PreviewCounts>;
+
+/** Any name a run's counts may carry: a sync's, or a preview's. */
+export type RunCounts = SyncCounts & PreviewCounts;
+
 export interface SyncRunError {
   code: string;
   message: string;
@@ -32,6 +56,8 @@ export const PHASES = [
   'fetching_user',
   'fetching_users',
   'planning_cleanup',
+  /** A preview writes the changes a sync would make, as planned. */
+  'planning_changes',
   'waiting_approval',
   'applying_field_settings',
   'cleaning_up',

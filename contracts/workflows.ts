@@ -7,6 +7,8 @@ import type { SyncTrigger } from './sync-runs';
 export const DEFAULT_TASK_QUEUE = 'entra-sync';
 
 export const groupSyncWorkflowId = (groupId: string) => `group-sync-${groupId}`;
+/** One preview per group at a time; it may run beside the group's sync, whose id differs. */
+export const groupPreviewWorkflowId = (groupId: string) => `group-preview-${groupId}`;
 export const recipientSyncWorkflowId = (recipientId: string) => `recipient-sync-${recipientId}`;
 export const workspaceSyncWorkflowId = (workspaceId: string) => `workspace-sync-${workspaceId}`;
 export const importWorkflowId = (syncRunId: string) => `recipient-import-${syncRunId}`;
@@ -25,6 +27,11 @@ export interface GroupSyncInput extends SyncRunRef {
   groupId: string;
   /** Force a full read even when a delta link is stored. */
   full?: boolean;
+}
+
+/** A preview is always a full read: it forecasts from the directory as it is now. */
+export interface GroupPreviewInput extends SyncRunRef {
+  groupId: string;
 }
 
 export interface RecipientSyncInput extends SyncRunRef {

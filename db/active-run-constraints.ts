@@ -5,6 +5,8 @@
  */
 export const ONE_ACTIVE_GROUP_RUN = 'sync_runs_one_active_group_run';
 export const ONE_ACTIVE_WORKSPACE_RUN = 'sync_runs_one_active_workspace_run';
+/** One unfinished preview per group (migration 2026_12_04_1201). */
+export const ONE_ACTIVE_PREVIEW = 'sync_runs_one_active_preview';
 
 /** True for Postgres' unique violation (23505), on the given constraint or index when named. */
 export function isUniqueViolation(err: unknown, constraint?: string): boolean {
@@ -15,5 +17,9 @@ export function isUniqueViolation(err: unknown, constraint?: string): boolean {
 
 /** The insert failed because this group (or workspace) already has an unfinished run. */
 export function isActiveRunConflict(err: unknown): boolean {
-  return isUniqueViolation(err, ONE_ACTIVE_GROUP_RUN) || isUniqueViolation(err, ONE_ACTIVE_WORKSPACE_RUN);
+  return (
+    isUniqueViolation(err, ONE_ACTIVE_GROUP_RUN) ||
+    isUniqueViolation(err, ONE_ACTIVE_WORKSPACE_RUN) ||
+    isUniqueViolation(err, ONE_ACTIVE_PREVIEW)
+  );
 }

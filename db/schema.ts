@@ -1,6 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type {
-  SyncCounts,
+  RunCounts,
   SyncRunError,
   SyncRunKind,
   SyncRunStatus,
@@ -210,7 +210,7 @@ export interface SyncRunsTable {
   recipientId: string | null;
   parentRunId: string | null;
   params: JsonWithDefault<Record<string, unknown>>;
-  counts: JsonWithDefault<Partial<SyncCounts>>;
+  counts: JsonWithDefault<Partial<RunCounts>>;
   /** Per-phase resume points, written in the same transaction as the work they cover. */
   checkpoint: JsonWithDefault<Record<string, unknown>>;
   error: Json<SyncRunError> | null;
@@ -257,6 +257,8 @@ export interface RecipientChangesTable {
   reason: string | null;
   source: RecipientChangeSource;
   createdAt: CreatedAt;
+  /** A change a run only plans (a preview): listed with the run, not in the recipient's history. */
+  planned: Generated<boolean>;
 }
 
 export interface SchedulesTable {

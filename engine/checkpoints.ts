@@ -23,6 +23,7 @@ export interface Checkpoints {
   updateCards: KeysetCheckpoint & { queued: boolean };
   fetchUsersByIds: { offset: number };
   fetchRecipientUser: { done: boolean; found: boolean; accountEnabled: boolean | null };
+  planPreview: PreviewCheckpoint;
 }
 
 export type CheckpointName = keyof Checkpoints;
@@ -31,6 +32,11 @@ export type CheckpointName = keyof Checkpoints;
 export interface KeysetCheckpoint {
   after: string;
   done: boolean;
+}
+
+/** A preview plans the members to apply, then the cleanup cases (engine/preview-plan.ts). */
+export interface PreviewCheckpoint extends KeysetCheckpoint {
+  step: 'members' | 'cleanup';
 }
 
 export interface SyncPlan {

@@ -48,6 +48,14 @@ export interface MemberListingResult {
   appliedAhead: { applied: number; left: number } | null;
 }
 
+export interface ListingOptions {
+  progress: Progress;
+  groupInfo: Promise<GraphGroup>;
+  stopped: () => boolean;
+  /** A preview's listing: stages only, never applies ahead, and leaves the group's name as stored. */
+  forecast?: boolean;
+}
+
 /**
  * Pages through the group's (transitive) user members and stages each page with the next link in
  * one transaction, so a retried attempt resumes after the last staged page; an expired page link
@@ -57,11 +65,11 @@ export interface MemberListingResult {
 export async function listGroupMembers(
   scope: MemberListingScope,
   from: ListingCheckpoint,
-  opts: { progress: Progress; groupInfo: Promise<GraphGroup>; stopped: () => boolean },
+  opts: ListingOptions,
 ): Promise<MemberListingResult> {
   const { db, client, syncRunId, workspaceId, group } = scope;
   let cp = { ...from };
-  cp.applyAhead ??= cp.pages === 0 && !(await hasMembers(db, group.id));
+  cp.applyAhead ??= !opts.forecast && cp.pages === 0 && !(await hasMembers(db, group.id));
   const applyScope = applyScopeOf(syncRunId, workspaceId, scope.settings, group);
   const applier = cp.applyAhead
     ? startApplyAhead({
@@ -86,7 +94,7 @@ async function stagePages(
   scope: MemberListingScope,
   from: ListingCheckpoint,
   applier: ApplyAhead | null,
-  opts: { progress: Progress; groupInfo: Promise<GraphGroup>; stopped: () => boolean },
+  opts: ListingOptions,
 ): Promise<{ checkpoint: ListingCheckpoint; groupName: string }> {
   const { db, client, syncRunId, workspaceId, group } = scope;
   const excludeGuests = !group.syncOptions.includeGuests;
@@ -107,7 +115,7 @@ async function stagePages(
   );
   if (!cp.done) pages.start(cp.nextLink);
   const info = await opts.groupInfo;
-  await refreshGroupInfo(db, group.id, info.displayName, info.description);
+  if (!opts.forecast) await refreshGroupInfo(db, group.id, info.displayName, info.description);
 
   while (pages.waiting > 0 && !opts.stopped()) {
     opts.progress.throwIfCancelled();

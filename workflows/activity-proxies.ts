@@ -45,6 +45,7 @@ export const chunked = proxyActivities<
     | 'cleanUpUsers'
     | 'updateCards'
     | 'fetchUsersByIds'
+    | 'planPreview'
   >
 >({
   startToCloseTimeout: '2 hours',

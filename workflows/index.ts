@@ -5,3 +5,4 @@ export { groupSyncWorkflow } from './group-sync';
 export { recipientSyncWorkflow } from './recipient-sync';
 export { importUsersWorkflow } from './import-users';
 export { workspaceSyncWorkflow } from './workspace-sync';
+export { groupPreviewWorkflow } from './group-preview';

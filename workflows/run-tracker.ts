@@ -1,6 +1,6 @@
 import { setHandler, upsertMemo, upsertSearchAttributes, uuid4, workflowInfo } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import type { SyncCounts, SyncRunKind } from '../contracts/sync-runs';
+import type { RunCounts, SyncRunKind } from '../contracts/sync-runs';
 import { GroupIdKey, SyncKindKey, SyncTriggerKey, WorkspaceIdKey } from '../contracts/search-attributes';
 import { progressQuery, type SyncProgress } from '../contracts/progress';
 import type { SyncRunRef } from '../contracts/workflows';
@@ -19,7 +19,7 @@ export interface RunTracker {
   workspaceId: string;
   progress: SyncProgress;
   phase(name: SyncProgress['phase']): void;
-  counts(counts: Partial<SyncCounts>): void;
+  counts(counts: Partial<RunCounts>): void;
   memo(values: Record<string, unknown>): void;
   /** The database already holds an unfinished run of the same target: this one ends without a record. */
   skipped(): void;

@@ -18,6 +18,8 @@ import { settleLater } from '../../engine/promises';
 export interface FetchMembersInput extends GroupRunScope {
   /** Open delta rounds before the listing, so the run leaves delta links made under this basis. */
   deltaBasis?: string | null;
+  /** A preview's fetch: no delta rounds, no applying ahead, the group's name left as stored. */
+  forecast?: boolean;
 }
 
 /**
@@ -45,9 +47,10 @@ export function createFetchMembersActivity(deps: ActivityDeps) {
         const settings = await loadSyncFieldSettings(db, workspaceId);
         const select = graphSelectFor(settings);
         const client = await openEntraClient(deps, workspaceId);
-        const roundsCtx = input.deltaBasis
-          ? { db, client, syncRunId, entraGroupId: group.entraGroupId, select, basis: input.deltaBasis }
-          : null;
+        const roundsCtx =
+          input.deltaBasis && !input.forecast
+            ? { db, client, syncRunId, entraGroupId: group.entraGroupId, select, basis: input.deltaBasis }
+            : null;
         // The group's details are read while the delta rounds open (both before the first page).
         const groupInfo = cp.done ? null : settleLater(client.getGroup(group.entraGroupId));
         const rounds = roundsCtx
@@ -78,7 +81,7 @@ export function createFetchMembersActivity(deps: ActivityDeps) {
               maxPages: deps.graphLimits?.maxPages,
             },
             cp,
-            { progress, groupInfo: groupInfo!, stopped: () => failure !== null },
+            { progress, groupInfo: groupInfo!, stopped: () => failure !== null, forecast: input.forecast },
           );
           ({ checkpoint: cp, groupName, appliedAhead } = listed);
         };

@@ -23,7 +23,7 @@ export function createBeginSyncRunActivity({ db }: ActivityDeps) {
         .selectFrom('syncRuns')
         .select('id')
         .where('groupId', '=', input.groupId)
-        .where('kind', '=', 'group')
+        .where('kind', '=', input.kind)
         .where('status', 'in', ['running', 'waiting_approval'])
         .executeTakeFirst();
       log.info('group sync skipped: another run of the group is going', {

@@ -4,9 +4,10 @@ import type { SyncCounts } from '../../contracts/sync-runs';
 import type { Selectable } from 'kysely';
 import { pageQueryShape, pageSchema } from '../http/pagination';
 import { iso, timestamp, uuid } from './common';
+import { PreviewRunCounts, toPreviewCounts } from './preview-counts';
 
 export const SYNC_RUN_STATUSES = ['running', 'waiting_approval', 'completed', 'failed', 'canceled'] as const;
-export const SYNC_RUN_KINDS = ['group', 'recipient', 'workspace', 'import'] as const;
+export const SYNC_RUN_KINDS = ['group', 'recipient', 'workspace', 'import', 'preview'] as const;
 
 const COUNT_NAMES = [
   'membersFetched',
@@ -48,12 +49,17 @@ export const SyncRun = z
     groupId: uuid.nullable(),
     recipientId: uuid.nullable(),
     parentRunId: uuid.nullable(),
-    counts: z.object(
-      Object.fromEntries(COUNT_NAMES.map((n) => [n, z.number().int()])) as Record<
-        keyof SyncCounts,
-        z.ZodNumber
-      >,
-    ),
+    counts: z.union([
+      z
+        .object(
+          Object.fromEntries(COUNT_NAMES.map((n) => [n, z.number().int()])) as Record<
+            keyof SyncCounts,
+            z.ZodNumber
+          >,
+        )
+        .meta({ description: 'kinds group, recipient, workspace and import' }),
+      PreviewRunCounts,
+    ]),
     memberCount: z.number().int().nullable().meta({
       description:
         "a completed group run: the group's size after it, whether the run read every member or only changes",
@@ -81,9 +87,12 @@ export function temporalUiUrl(cfg: TemporalUiConfig, workflowId: string, runId: 
 }
 
 export function toSyncRun(row: SyncRunRow, cfg: TemporalUiConfig): SyncRun {
-  const counts = Object.fromEntries(
-    COUNT_NAMES.map((n) => [n, Number(row.counts?.[n] ?? 0)]),
-  ) as unknown as SyncCounts;
+  const counts =
+    row.kind === 'preview'
+      ? toPreviewCounts(row.counts)
+      : (Object.fromEntries(
+          COUNT_NAMES.map((n) => [n, Number(row.counts?.[n] ?? 0)]),
+        ) as unknown as SyncCounts);
   return {
     id: row.id,
     kind: row.kind,
@@ -123,6 +132,7 @@ export const RecipientChange = z
     newValue: z.string().nullable(),
     reason: z.string().nullable(),
     source: z.enum(['sync', 'manual']),
+    planned: z.boolean().meta({ description: 'a change a preview only plans; it did not happen' }),
     createdAt: timestamp,
   })
   .meta({ id: 'RecipientChange' });
@@ -141,6 +151,7 @@ export function toRecipientChange(row: Selectable<RecipientChangesTable>): Recip
     newValue: row.newValue,
     reason: row.reason,
     source: row.source,
+    planned: row.planned,
     createdAt: row.createdAt.toISOString(),
   };
 }

@@ -217,7 +217,7 @@ export async function recipientIdsByEntraId(
   return new Map(rows.map((r) => [r.entraUserId!, r.id]));
 }
 
-/** A recipient's change history (sync and manual), oldest first. */
+/** A recipient's change history (sync and manual, nothing only planned), oldest first. */
 export async function listRecipientChanges(
   db: Db,
   workspaceId: string,
@@ -228,7 +228,9 @@ export async function listRecipientChanges(
     .selectFrom('recipientChanges')
     .selectAll()
     .where('workspaceId', '=', workspaceId)
-    .where('recipientId', '=', recipientId);
+    .where('recipientId', '=', recipientId)
+    // A preview's planned changes did not happen.
+    .where('planned', '=', false);
   if (page.afterId !== undefined) query = query.where('id', '>', String(page.afterId));
   return query
     .orderBy('id', 'asc')

@@ -2,6 +2,7 @@ import type { Conn } from '../database';
 import { sql } from 'kysely';
 import type {
   Phase,
+  RunCounts,
   SyncCounts,
   SyncRunError,
   SyncRunKind,
@@ -112,7 +113,7 @@ export async function finishRun(
 }
 
 /** Adds to the run's counts in the caller's transaction, so counts move exactly with the work done. */
-export async function addRunCounts(db: Conn, id: string, delta: Partial<SyncCounts>): Promise<void> {
+export async function addRunCounts(db: Conn, id: string, delta: Partial<RunCounts>): Promise<void> {
   const entries = Object.entries(delta).filter(([, v]) => v);
   if (!entries.length) return;
   const json = JSON.stringify(Object.fromEntries(entries));
@@ -157,7 +158,7 @@ export async function setCheckpoints(db: Conn, id: string, values: Record<string
 
 export interface RunState {
   status: SyncRunStatus;
-  counts: Partial<SyncCounts>;
+  counts: Partial<RunCounts>;
   checkpoint: Record<string, unknown>;
   params: Record<string, unknown>;
   groupId: string | null;

@@ -54,12 +54,16 @@ export async function findActiveRunForGroup(
   db: Db,
   workspaceId: string,
   groupId: string,
+  kind?: SyncRunKind,
 ): Promise<SyncRunRow | undefined> {
-  return db
+  let query = db
     .selectFrom('syncRuns')
     .selectAll()
     .where('workspaceId', '=', workspaceId)
-    .where('groupId', '=', groupId)
+    .where('groupId', '=', groupId);
+  // A group's sync and its preview may run side by side: a start collides with its own kind only.
+  if (kind) query = query.where('kind', '=', kind);
+  return query
     .where('status', 'in', ['running', 'waiting_approval'])
     .orderBy('startedAt', 'desc')
     .limit(1)

@@ -57,6 +57,17 @@ export function stubActivities(
     updateCards: async () => ({ counts: { ...COUNTS, cardsUpdated: 3 } }),
     fetchRecipientUser: async () => ({ counts: { membersFetched: 1 }, found: true, accountEnabled: true }),
     fetchUsersByIds: async () => ({ counts: { membersFetched: 2 } }),
+    planPreview: async () => ({
+      counts: {
+        wouldCreate: 2,
+        wouldUpdate: 1,
+        wouldReactivate: 0,
+        wouldDeactivate: 1,
+        wouldDelete: 0,
+        wouldRemoveFromGroup: 0,
+        skipped: 0,
+      },
+    }),
     beginWorkspaceRun: async () => ({ started: true }),
     listLinkedGroupIds: async () => opts.groupIds ?? [],
     finishWorkspaceRun: async (input: { syncRunId: string; children: ChildOutcome[]; canceled: boolean }) =>

@@ -7,6 +7,7 @@ import { approveSignal, progressQuery } from '../../contracts/progress';
 import { GroupIdKey, SyncKindKey, SyncTriggerKey, WorkspaceIdKey } from '../../contracts/search-attributes';
 import type { SyncRunKind, SyncTrigger } from '../../contracts/sync-runs';
 import {
+  groupPreviewWorkflowId,
   groupSyncWorkflowId,
   importWorkflowId,
   recipientSyncWorkflowId,
@@ -180,6 +181,23 @@ export const HISTORY_SCENARIOS: HistoryScenario[] = [
         workflowId: importWorkflowId(syncRunId),
         args: [{ workspaceId, syncRunId, trigger: 'api', userCount: 2 }],
         ...startedBy('api', 'import', { workspaceId, syncRunId }),
+      });
+      await handle.result();
+      return [handle.workflowId];
+    },
+  },
+  {
+    name: 'group-preview',
+    workflowType: 'groupPreviewWorkflow',
+    async run({ client, taskQueue }) {
+      const workspaceId = randomUUID();
+      const groupId = randomUUID();
+      const syncRunId = randomUUID();
+      const handle = await client.workflow.start('groupPreviewWorkflow', {
+        taskQueue,
+        workflowId: groupPreviewWorkflowId(groupId),
+        args: [{ workspaceId, groupId, trigger: 'api', syncRunId }],
+        ...startedBy('api', 'preview', { workspaceId, syncRunId, groupId }),
       });
       await handle.result();
       return [handle.workflowId];
