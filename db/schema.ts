@@ -1,5 +1,7 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type {
+  RunActor,
+  RunHold,
   SyncCounts,
   SyncRunError,
   SyncRunKind,
@@ -195,6 +197,11 @@ export interface SyncRunsTable {
   temporalRunId: string | null;
   /** A completed group run: the group's size after it. */
   memberCount: ColumnType<number | null, number | null | undefined, number | null>;
+  /** Set when the deletion threshold held the run; keeps its outcome after. */
+  hold: ColumnType<RunHold | null, string | null | undefined, string | null>;
+  startedBy: ColumnType<RunActor | null, string | null | undefined, string | null>;
+  approvedBy: ColumnType<RunActor | null, string | null | undefined, string | null>;
+  canceledBy: ColumnType<RunActor | null, string | null | undefined, string | null>;
   startedAt: CreatedAt;
   finishedAt: Date | null;
 }
@@ -233,6 +240,8 @@ export interface RecipientChangesTable {
   newValue: string | null;
   reason: string | null;
   source: RecipientChangeSource;
+  /** A held run's planned removal (written by planCleanUp), not a change made. */
+  planned: Generated<boolean>;
   createdAt: CreatedAt;
 }
 

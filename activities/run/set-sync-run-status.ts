@@ -1,4 +1,5 @@
-import type { Phase } from '../../contracts/sync-runs';
+import type { HoldOutcome, Phase } from '../../contracts/sync-runs';
+import { setHoldOutcome } from '../../db/repositories/run-holds';
 import { setRunStatus } from '../../db/repositories/sync-run-progress';
 import type { ActivityDeps } from '../../engine/deps';
 
@@ -8,11 +9,17 @@ export interface SetSyncRunStatusInput {
   workspaceId?: string;
   status: 'running' | 'waiting_approval';
   phase?: Phase;
+  /** How the run's hold ended, when it goes on after one. */
+  holdOutcome?: HoldOutcome;
 }
 
-/** Shows a run waiting for approval (and running again) in the run record. */
+/** Shows a run waiting for approval (and running again, with how its hold ended) in the run record. */
 export function createSetSyncRunStatusActivity({ db }: ActivityDeps) {
   return async function setSyncRunStatus(input: SetSyncRunStatusInput): Promise<void> {
-    await setRunStatus(db, input.syncRunId, input.status, input.phase);
+    const { holdOutcome } = input;
+    await db.transaction().execute(async (trx) => {
+      if (holdOutcome) await setHoldOutcome(trx, input.syncRunId, holdOutcome);
+      await setRunStatus(trx, input.syncRunId, input.status, input.phase);
+    });
   };
 }
