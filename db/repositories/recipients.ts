@@ -214,7 +214,7 @@ export async function recipientIdsByEntraId(
   return new Map(rows.map((r) => [r.entraUserId!, r.id]));
 }
 
-/** A recipient's change history (sync and manual), oldest first. */
+/** A recipient's change history (sync and manual), oldest first; a held run's plans are the run's, not the recipient's. */
 export async function listRecipientChanges(
   db: Db,
   workspaceId: string,
@@ -225,7 +225,8 @@ export async function listRecipientChanges(
     .selectFrom('recipientChanges')
     .selectAll()
     .where('workspaceId', '=', workspaceId)
-    .where('recipientId', '=', recipientId);
+    .where('recipientId', '=', recipientId)
+    .where('planned', '=', false);
   if (page.afterId !== undefined) query = query.where('id', '>', String(page.afterId));
   return query
     .orderBy('id', 'asc')

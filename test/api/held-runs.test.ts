@@ -157,6 +157,10 @@ describe('held runs through the API', () => {
     // Nothing was removed: only the plan is on the run.
     const changes = (await api.get(`/v1/sync-runs/${syncRunId}/changes`)).body.items;
     expect(changes.map((c: { planned: boolean }) => c.planned)).toEqual([true, true, true, true]);
+    // A plan is the run's record, not the recipient's history.
+    const history = await api.get(`/v1/recipients/${changes[0].recipientId}/changes`);
+    expect(history.status).toBe(200);
+    expect(history.body.items.filter((c: { syncRunId: string }) => c.syncRunId === syncRunId)).toEqual([]);
   }, 180_000);
 
   it('when nobody approves within the timeout, then the run completes timed_out without its cleanup and the next sync starts', async () => {
