@@ -6,7 +6,7 @@ import {
   listSyncRuns,
   markRunCanceled,
 } from '../../db/repositories/sync-run-queries';
-import { recordApproval, recordCancellation } from '../../db/repositories/run-holds';
+import { recordApproval, recordCancellation, undoApproval } from '../../db/repositories/run-holds';
 import { approveSignal } from '../../contracts/progress';
 import type { ApiContext } from '../context';
 import { decodeCursor, toPage } from '../http/pagination';
@@ -133,6 +133,7 @@ export function syncRunRoutes(ctx: ApiContext): AnyRoute[] {
         try {
           await handleOf(run).signal(approveSignal, { approvedBy: `api-key:${apiKeyId}` });
         } catch (err) {
+          await undoApproval(ctx.db, run.id);
           if (err instanceof WorkflowNotFoundError)
             throw new HttpProblem(409, `run ${run.id} is no longer running in Temporal; nothing to approve`);
           throw err;

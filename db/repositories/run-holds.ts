@@ -91,3 +91,11 @@ export async function recordCancellation(db: Conn, syncRunId: string, by: RunAct
         then jsonb_set(hold, '{outcome}', '"canceled"') else hold end
     where id = ${syncRunId} and status in ('running', 'waiting_approval')`.execute(db);
 }
+
+/** Takes back an approval whose signal found no workflow to reach, so the record does not claim it. */
+export async function undoApproval(db: Conn, syncRunId: string): Promise<void> {
+  await sql`
+    update sync_runs set approved_by = null,
+      hold = case when hold is null then null else jsonb_set(hold, '{outcome}', 'null') end
+    where id = ${syncRunId} and status = 'waiting_approval'`.execute(db);
+}
