@@ -113,7 +113,7 @@ export function syncRunRoutes(ctx: ApiContext): AnyRoute[] {
       params: IdParams,
       responses: {
         202: { description: 'approval sent; the run goes on', schema: SyncRun },
-        409: { description: 'the run is not waiting for approval', schema: Problem },
+        409: { description: 'the run is not waiting for approval, or was approved already', schema: Problem },
       },
       async handler({ workspaceId, apiKeyId, params }) {
         const run = await load(workspaceId, params.id);
