@@ -5,7 +5,8 @@ import { Kysely, sql } from 'kysely';
  * - `sync_runs.hold`: why a run waits for approval, the threshold it crossed, the held cleanup by
  *   effect, and once the hold ends its outcome (approved | canceled | timed_out).
  * - `sync_runs.started_by`, `approved_by`, `canceled_by`: `{type, id}` of an API key, a Schedule or the operator.
- * - `recipient_changes.planned`: a held run's planned removals, listed before (and whether or not) they are applied.
+ * - `recipient_changes.planned`: a held run's planned removals, listed before (and whether or not)
+ *   they are applied; never in a recipient's history.
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
@@ -15,14 +16,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('approved_by', 'jsonb')
     .addColumn('canceled_by', 'jsonb')
     .execute();
-  await db.schema
-    .alterTable('recipient_changes')
-    .addColumn('planned', 'boolean', (c) => c.notNull().defaultTo(sql`false`))
-    .execute();
+  // `if not exists`: the preview runs' migration (2026_12_04_1201) adds the same column the same way.
+  await sql`alter table recipient_changes add column if not exists planned boolean not null default false`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await db.schema.alterTable('recipient_changes').dropColumn('planned').execute();
+  await sql`alter table recipient_changes drop column if exists planned`.execute(db);
   await db.schema
     .alterTable('sync_runs')
     .dropColumn('hold')
