@@ -6,7 +6,7 @@ const project =
   '^(contracts|domain|db|graph|net|engine|activities|workflows|api|worker|schedules|config|temporal|dev|emulator|bench|test)/';
 
 /** Files a process starts from: they build the configuration and everything else. */
-const ENTRY_POINTS = '(^|/)(main|migrate-cli)\\.ts$';
+const ENTRY_POINTS = '(^|/)(main|migrate-cli|rotate-encryption-key-cli)\\.ts$';
 
 /** Folders each layer may import from, besides itself and npm packages. */
 const allowed = {

@@ -9,14 +9,18 @@ import { createRequestLimits } from './http/request-limits';
 import { requestContext } from './http/request-context';
 import { defineRoute, expressPath, reply, type AnyRoute } from './http/route';
 import { parsePart } from './http/validate';
+import { refuseDeepJson } from './http/json-depth';
 import { createApiMetrics } from './metrics';
 import { buildOpenApiDocument } from './openapi';
+import { cardTemplateRoutes } from './routes/card-template';
 import { cardRoutes } from './routes/cards';
 import { directoryRoutes } from './routes/directory';
 import { entraConnectionRoutes } from './routes/entra-connection';
 import { fieldSettingRoutes } from './routes/field-settings';
 import { groupRoutes } from './routes/groups';
 import { operationRoutes } from './routes/operations';
+import { recipientLifecycleRoutes } from './routes/recipient-lifecycle';
+import { recipientPhotoRoutes } from './routes/recipient-photo';
 import { recipientRoutes } from './routes/recipients';
 import { syncRunRoutes } from './routes/sync-runs';
 import { scheduleRoutes } from './routes/schedules';
@@ -40,8 +44,11 @@ export const ROUTE_MODULES: RouteModule[] = [
   directoryRoutes,
   groupRoutes,
   recipientRoutes,
+  recipientLifecycleRoutes,
+  recipientPhotoRoutes,
   syncRunRoutes,
   cardRoutes,
+  cardTemplateRoutes,
   operationRoutes,
   scheduleRoutes,
   syncAllRoutes,
@@ -92,7 +99,13 @@ export function createApp(deps: AppDeps, modules: RouteModule[] = ROUTE_MODULES)
   app.set('trust proxy', deps.trustProxy ?? false);
   app.set('etag', false);
   app.use(requestContext(deps.logger, metrics));
-  app.use(express.json({ limit: deps.bodyLimit ?? '1mb', type: ['application/json', 'application/*+json'] }));
+  app.use(
+    express.json({
+      limit: deps.bodyLimit ?? '1mb',
+      type: ['application/json', 'application/*+json'],
+      verify: refuseDeepJson,
+    }),
+  );
 
   /** Refused and keyless requests count per client address; accepted ones per workspace. */
   async function authenticateWithinLimits(req: Request, auth: AnyRoute['auth']) {
@@ -118,7 +131,10 @@ export function createApp(deps: AppDeps, modules: RouteModule[] = ROUTE_MODULES)
   for (const path of [...byPath.keys()].sort(bySpecificity)) {
     const pathRoutes = byPath.get(path)!;
     for (const route of pathRoutes) {
-      app[route.method](expressPath(path), async (req: Request, res: Response) => {
+      // The app parses JSON only; a route that takes bytes gets its own parser (any type, so the
+      // handler can answer 415 for the wrong one; over the limit is a 413).
+      const parsers = route.rawBody ? [express.raw({ type: () => true, limit: route.rawBody.limit })] : [];
+      app[route.method](expressPath(path), ...parsers, async (req: Request, res: Response) => {
         const principal = await authenticateWithinLimits(req, route.auth);
         if (principal) res.locals.workspaceId = principal.workspaceId || undefined;
         const params = parsePart('params', route.params, req);

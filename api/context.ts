@@ -2,6 +2,8 @@ import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Db } from '../db/database';
+import type { SecretKeys } from '../config/secret-box';
+import type { OutboundPolicy } from '../net/outbound-policy';
 import type { EntraClientFactory } from './entra';
 import type { RateLimitOptions } from './http/rate-limit';
 import type { ApiMetrics } from './metrics';
@@ -12,8 +14,10 @@ export interface ApiConfig {
   /** Base of the Temporal Web UI, for run links (no trailing slash). */
   temporalUiUrl: string;
   adminToken: string;
-  /** AES-256-GCM key for stored Entra secrets. */
-  encryptionKey: Buffer;
+  /** Keys of stored Entra secrets (a ring, or one key): AES-256-GCM bound to the workspace. */
+  encryptionKey: SecretKeys;
+  /** When set, GET /metrics wants it as a bearer token. */
+  metricsToken?: string | null;
 }
 
 /** Everything the app needs, built by api/main.ts or by a test; createApp reads no environment. */
@@ -22,6 +26,8 @@ export interface AppDeps {
   temporal: Client;
   config: ApiConfig;
   entraClientFor: EntraClientFactory;
+  /** What a workspace may point its Entra connection at (the operator's OUTBOUND_ALLOW_HOSTS). */
+  outboundPolicy: OutboundPolicy;
   logger: Logger;
   /** Where the API's metrics register; a fresh registry when omitted. */
   metricsRegistry?: Registry;

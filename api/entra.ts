@@ -1,3 +1,4 @@
+import type { SecretKeys } from '../config/secret-box';
 import type { Db } from '../db/database';
 import { loadEntraConnection } from '../engine/load-entra-connection';
 import { HttpProblem } from './http/problem';
@@ -48,7 +49,7 @@ export type EntraClientFactory = (
 export async function requireConnection(
   db: Db,
   workspaceId: string,
-  key: Buffer,
+  key: SecretKeys,
 ): Promise<ApiEntraConnection> {
   let conn: ApiEntraConnection | null;
   try {
@@ -110,6 +111,10 @@ export function entraProblem(err: unknown): HttpProblem | null {
     case 'group_not_found':
     case 'user_not_found':
       return new HttpProblem(404, err.message, extra);
+    case 'outbound_refused':
+      return new HttpProblem(422, `${err.message}; fix the connection with PUT /v1/entra-connection`, extra);
+    case 'graph_limit_exceeded':
+      return new HttpProblem(502, err.message, extra);
     case 'bad_request':
       return new HttpProblem(400, `Microsoft Graph refused the query: ${err.message}`, extra);
     case 'skiptoken_expired':

@@ -4,7 +4,8 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import { loadConfig } from '../config/config';
 import { createDatabase } from '../db/database';
 import { migrateToLatest } from '../db/migrate';
-import { createEntraClient } from '../graph/entra-client';
+import { entraClientFactory } from '../graph/entra-client';
+import { createOutbound } from '../net/outbound';
 import { createTemporalClient } from '../temporal/client';
 import { buildTemporalConnectionOptions, describeTemporalSecurity } from '../temporal/connection-options';
 import { createApp } from './app';
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
       'apiKey',
     ],
   });
+  if (config.devDefaultsWarning) logger.warn(config.devDefaultsWarning);
   const db = createDatabase({
     url: config.databaseUrl,
     application: 'entra-card-sync-api',
@@ -64,8 +66,10 @@ async function main(): Promise<void> {
       temporalUiUrl: config.temporalUiUrl,
       adminToken: config.adminToken,
       encryptionKey: config.encryptionKey,
+      metricsToken: config.metricsToken,
     },
-    entraClientFor: (conn, opts) => createEntraClient(conn, opts),
+    entraClientFor: entraClientFactory(createOutbound(config.outboundAllowHosts), config.graphLimits),
+    outboundPolicy: config.outboundAllowHosts,
     logger,
     metricsRegistry,
     rateLimit: config.rateLimit,

@@ -43,6 +43,10 @@ export function buildOpenApiDocument(routes: AnyRoute[], info: { version: string
       add(413, 'body too large');
       add(415, 'body is not JSON');
     }
+    if (route.rawBody) {
+      add(413, `body larger than ${route.rawBody.limit} bytes`);
+      add(415, `body is not one of ${route.rawBody.contentTypes.join(', ')} (by its bytes)`);
+    }
     add(429, 'rate limit exceeded (per workspace; per client address without a key); see Retry-After');
     add(500, 'unexpected error');
 
@@ -68,7 +72,17 @@ export function buildOpenApiDocument(routes: AnyRoute[], info: { version: string
               required: !bodySchema.safeParse(undefined).success,
               content: { 'application/json': { schema: bodySchema } },
             }
-          : undefined,
+          : route.rawBody
+            ? {
+                required: true,
+                content: Object.fromEntries(
+                  route.rawBody.contentTypes.map((t) => [
+                    t,
+                    { schema: { type: 'string' as const, contentMediaType: t } },
+                  ]),
+                ),
+              }
+            : undefined,
       },
       responses,
     });

@@ -155,7 +155,7 @@ async function seedWorkspace(
       workspaceId: workspace.id,
       tenantId: info.tenantId,
       clientId: info.clientId,
-      clientSecretEncrypted: encryptSecret(info.clientSecret, BENCH_ENCRYPTION_KEY),
+      clientSecretEncrypted: encryptSecret(info.clientSecret, BENCH_ENCRYPTION_KEY, workspace.id),
       authorityHost: stack.emulator.url,
       graphBaseUrl: stack.emulator.url,
     })

@@ -82,6 +82,8 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
         TASK_QUEUE: BENCH_TASK_QUEUE,
         ENCRYPTION_KEY: BENCH_ENCRYPTION_KEY.toString('base64'),
         NODE_EXTRA_CA_CERTS: emulator.caCertPath,
+        // the worker may call the emulator (and Microsoft's clouds), nothing else
+        OUTBOUND_ALLOW_HOSTS: new URL(emulator.url).host,
         LOG_LEVEL: 'warn',
       },
     },

@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_TASK_QUEUE } from '../contracts/workflows';
 import { parseTemporalSecurity, type TemporalSecurity } from './temporal-security';
+import { checkDevDefaults, DEV_ADMIN_TOKEN } from './dev-defaults';
+import { parseEncryptionKeys } from './encryption-keys';
+import type { KeyRing } from './secret-box';
+import { DEFAULT_GRAPH_LIMITS, GRAPH_LIMIT_SETTINGS, type GraphLimits } from '../contracts/graph-limits';
+import { parseOutboundAllowHosts, type OutboundPolicy } from '../net/outbound-policy';
 
 export interface Config {
   production: boolean;
@@ -14,8 +19,12 @@ export interface Config {
   taskQueue: string;
   port: number;
   adminToken: string;
-  /** 32 bytes for AES-256-GCM of stored Entra secrets. */
-  encryptionKey: Buffer;
+  /** The key ring of stored Entra secrets (ENCRYPTION_KEYS, or ENCRYPTION_KEY as its one key): the first encrypts, all decrypt. */
+  encryptionKey: KeyRing;
+  /** One line for the entry point to log when a development default is in use (never in production, which refuses them). */
+  devDefaultsWarning: string | null;
+  /** When set, GET /metrics wants `Authorization: Bearer <METRICS_TOKEN>` (METRICS_TOKEN). */
+  metricsToken: string | null;
   temporalUiUrl: string;
   logLevel: string;
   dataDir: string;
@@ -29,17 +38,24 @@ export interface Config {
   trustProxy: boolean | number | string;
   /** Per workspace (and per client address for keyless or refused requests). */
   rateLimit: { refillPerSecond: number; capacity: number };
+  /** Hosts (host or host:port) that may be called besides Microsoft's clouds (OUTBOUND_ALLOW_HOSTS). */
+  outboundAllowHosts: OutboundPolicy;
+  /** Caps on what Graph may send or make a run wait for (GRAPH_MAX_*). */
+  graphLimits: GraphLimits;
 }
 
 /** Parses the environment once, at an entry point. Nothing else reads process.env. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const production = env.NODE_ENV === 'production';
-  if (production && !env.ENCRYPTION_KEY) {
-    throw new Error(
-      'ENCRYPTION_KEY is required in production (32 bytes, base64 or hex): stored Entra secrets are encrypted with it',
-    );
-  }
-  if (production && !env.ADMIN_TOKEN) throw new Error('ADMIN_TOKEN is required in production');
+  const keys = parseEncryptionKeys({
+    ENCRYPTION_KEYS: env.ENCRYPTION_KEYS,
+    ENCRYPTION_KEY: env.ENCRYPTION_KEY,
+  });
+  const devDefaultsWarning = checkDevDefaults({
+    production,
+    adminToken: env.ADMIN_TOKEN,
+    devEncryptionKey: keys.devKey,
+  });
   const fullSyncDays = Number(env.FULL_SYNC_INTERVAL_DAYS ?? 7);
   if (!(fullSyncDays >= 0))
     throw new Error(
@@ -64,8 +80,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     temporalSecurity: parseTemporalSecurity(env),
     taskQueue: env.TASK_QUEUE || DEFAULT_TASK_QUEUE,
     port,
-    adminToken: env.ADMIN_TOKEN || 'dev-admin-token',
-    encryptionKey: parseKey(env.ENCRYPTION_KEY),
+    adminToken: env.ADMIN_TOKEN || DEV_ADMIN_TOKEN,
+    encryptionKey: keys.ring,
+    devDefaultsWarning,
+    metricsToken: env.METRICS_TOKEN || null,
     temporalUiUrl: (env.TEMPORAL_UI_URL || 'http://localhost:8233').replace(/\/$/, ''),
     logLevel: env.LOG_LEVEL || 'info',
     dataDir: env.DATA_DIR || '.data',
@@ -74,6 +92,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workflowBundlePath: env.WORKFLOW_BUNDLE_PATH || null,
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     workerActivitySlots,
+    outboundAllowHosts: parseOutboundAllowHosts(env.OUTBOUND_ALLOW_HOSTS),
+    graphLimits: parseGraphLimits(env),
   };
 }
 
@@ -92,14 +112,19 @@ function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number):
   return value;
 }
 
-/** A fixed development key keeps a local demo's secrets readable across restarts. */
-const DEV_KEY = Buffer.from('entra-card-sync-development-key!', 'utf8');
-
-function parseKey(raw: string | undefined): Buffer {
-  if (!raw) return DEV_KEY;
-  const key = /^[0-9a-f]{64}$/i.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64');
-  if (key.length !== 32) throw new Error('ENCRYPTION_KEY must be 32 bytes, as 64 hex characters or base64');
-  return key;
+/** GRAPH_MAX_* as positive whole numbers; the retry wait is given in seconds. */
+function parseGraphLimits(env: NodeJS.ProcessEnv): GraphLimits {
+  const limits = { ...DEFAULT_GRAPH_LIMITS };
+  for (const key of Object.keys(GRAPH_LIMIT_SETTINGS) as Array<keyof GraphLimits>) {
+    const name = GRAPH_LIMIT_SETTINGS[key];
+    const raw = env[name];
+    if (raw === undefined || raw === '') continue;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value <= 0)
+      throw new Error(`${name}=${raw} is not a positive whole number`);
+    limits[key] = key === 'maxTotalRetryWaitMs' ? value * 1000 : value;
+  }
+  return limits;
 }
 
 export function generateEncryptionKey(): string {

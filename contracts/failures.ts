@@ -8,6 +8,10 @@ export const NON_RETRYABLE_FAILURES = [
   'not_linked',
   'no_connection',
   'invalid_input',
+  /** the connection points at a host the operator's outbound policy refuses */
+  'outbound_refused',
+  /** Graph sent more than a cap allows (a page, a photo, a discovery document, pages, Retry-After waits) */
+  'graph_limit_exceeded',
 ] as const;
 export type NonRetryableFailure = (typeof NON_RETRYABLE_FAILURES)[number];
 

@@ -42,4 +42,6 @@ export interface WorkspaceSyncInput extends SyncRunRef {
 export interface ImportUsersInput extends SyncRunRef {
   /** Staged in the run record's params by the API, so large imports stay out of history. */
   userCount: number;
+  /** Give every imported recipient a workspace card (rendered from the workspace's template). */
+  createCards?: boolean;
 }

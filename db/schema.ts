@@ -46,6 +46,12 @@ export interface WorkspacesTable {
   name: string;
   /** Set by the operator: every key of the workspace answers 403 while it is. */
   disabledAt: Date | null;
+  /** The template of the workspace's cards (those of no group); null: DEFAULT_CARD_TEMPLATE. */
+  cardTemplate: ColumnType<
+    CardTemplate | null,
+    CardTemplate | string | null | undefined,
+    CardTemplate | string | null
+  >;
   createdAt: CreatedAt;
 }
 
@@ -141,7 +147,8 @@ export interface CardsTable {
   id: Generated<string>;
   workspaceId: ColumnType<string, string, never>;
   recipientId: ColumnType<string, string, never>;
-  groupId: ColumnType<string, string, never>;
+  /** Null for the recipient's workspace card (at most one), rendered from the workspace's template. */
+  groupId: ColumnType<string | null, string | null, never>;
   status: Generated<CardStatus>;
   version: number;
   content: Json<Record<string, unknown>>;

@@ -85,7 +85,7 @@ export async function startDemo(args: {
   const connection = {
     tenantId: DEMO_TENANT_ID,
     clientId: DEMO_CLIENT_ID,
-    clientSecretEncrypted: encryptSecret(DEMO_CLIENT_SECRET, config.encryptionKey),
+    clientSecretEncrypted: encryptSecret(DEMO_CLIENT_SECRET, config.encryptionKey, workspaceId),
     authorityHost: emulator.url,
     graphBaseUrl: emulator.url,
     updatedAt: new Date(),

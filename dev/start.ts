@@ -60,6 +60,14 @@ async function main(): Promise<void> {
       TEMPORAL_UI_URL: services.temporalUiUrl ?? config.temporalUiUrl,
       PORT: String(config.port),
       ...(caBundle ? { NODE_EXTRA_CA_CERTS: caBundle } : {}),
+      // the demo's emulator is the one host besides Microsoft's the processes may call; the operator's entries stay
+      ...(demo
+        ? {
+            OUTBOUND_ALLOW_HOSTS: [process.env.OUTBOUND_ALLOW_HOSTS, new URL(demo.emulatorUrl).host]
+              .filter(Boolean)
+              .join(','),
+          }
+        : {}),
     };
     for (const [name, entry] of [
       ['worker', 'worker/main.ts'],

@@ -1,13 +1,17 @@
 import type { CardEventType, CardStatus, CardTemplate } from './card';
 import { renderCard, type CardPhotoRef, type CardSource } from './render-card';
 
-/** One (recipient, group) pair whose card may need writing, with everything the decision reads. */
+/**
+ * One (recipient, group) pair whose card may need writing, with everything the decision reads. A
+ * workspace card has no group (`groupId` null): it counts as a member, so it is active exactly
+ * while its recipient is.
+ */
 export interface CardTarget {
   recipientId: string;
-  groupId: string;
+  groupId: string | null;
   recipientActive: boolean;
   isMember: boolean;
-  /** The group's `createCardsForNewMembers`. */
+  /** The group's `createCardsForNewMembers`; for a workspace card, whether one is asked for. */
   createCards: boolean;
   template: CardTemplate;
   source: CardSource;
@@ -28,7 +32,7 @@ export interface CardWrite {
   kind: 'create' | 'update' | 'deactivate';
   cardId: string;
   recipientId: string;
-  groupId: string;
+  groupId: string | null;
   version: number;
   status: CardStatus;
   content: Record<string, unknown>;

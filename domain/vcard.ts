@@ -35,6 +35,16 @@ export interface RenderVCardInput {
   updatedAt: Date;
   content: VCardContent;
   photo?: { contentType: string; data: Buffer } | null;
+  /**
+   * The recipient's names as stored now, read when the vCard is made: N needs them even when the
+   * template hides them (the card's content keeps only what the card shows).
+   */
+  person?: {
+    firstName: string | null;
+    lastName: string | null;
+    displayName: string | null;
+    email: string | null;
+  } | null;
 }
 
 const MAX_LINE_OCTETS = 75;
@@ -93,15 +103,18 @@ export function renderVCard(input: RenderVCardInput): string {
   const company = input.content.company ?? {};
   const lines: string[] = ['BEGIN:VCARD', 'VERSION:4.0', `UID:urn:uuid:${input.cardId}`];
 
+  const person = input.person ?? null;
+  // What the card shows comes first; the recipient's stored names fill what the template hides.
+  const firstName = [r.firstName, person?.firstName].find(present);
+  const lastName = [r.lastName, person?.lastName].find(present);
+  // FN is required exactly once (RFC 6350 §6.2.1), so it falls back until something is known.
   const fullName =
     [r.displayName].find(present) ??
-    ([r.firstName, r.lastName].filter(present).join(' ') || undefined) ??
-    [r.email].find(present) ??
+    ([firstName, lastName].filter(present).join(' ') || undefined) ??
+    [r.email, person?.displayName, person?.email].find(present) ??
     '';
   lines.push(`FN:${escapeText(fullName)}`);
-  if (present(r.firstName) || present(r.lastName)) {
-    lines.push(`N:${field(r.lastName)};${field(r.firstName)};;;`);
-  }
+  if (firstName || lastName) lines.push(`N:${field(lastName)};${field(firstName)};;;`);
   const org = [r.companyName, company.companyName].find(present);
   if (org || present(r.department)) {
     lines.push(`ORG:${field(org)}${present(r.department) ? `;${field(r.department)}` : ''}`);
@@ -121,7 +134,8 @@ export function renderVCard(input: RenderVCardInput): string {
     if (present(value) && isWebUrl(value)) lines.push(`URL:${value}`);
   }
   if (present(company.logoUrl) && isWebUrl(company.logoUrl)) lines.push(`LOGO:${company.logoUrl}`);
-  if (input.photo && /^image\/[a-z0-9.+-]+$/i.test(input.photo.contentType)) {
+  // Only a card that shows a photo has one, whatever bytes the caller found.
+  if (input.content.photo && input.photo && /^image\/[a-z0-9.+-]+$/i.test(input.photo.contentType)) {
     lines.push(`PHOTO:data:${input.photo.contentType};base64,${input.photo.data.toString('base64')}`);
   }
   lines.push(`REV:${revTimestamp(input.updatedAt)}`, 'PRODID:-//entra-card-sync//vCard 4.0//EN', 'END:VCARD');

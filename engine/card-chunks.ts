@@ -37,9 +37,11 @@ export async function planCardChunk(
   recipientIds: string[],
   /** The group whose cards queueCardRecipients scanned and counted as unchanged already. */
   scannedGroupId: string | null = null,
+  /** Give each recipient without a workspace card one (an import asked for cards). */
+  createWorkspaceCards = false,
 ): Promise<CardChunkPlan> {
   const plan: CardChunkPlan = { writes: [], keyed: [], unchanged: 0 };
-  for (const target of await loadCardTargets(db, workspaceId, recipientIds)) {
+  for (const target of await loadCardTargets(db, workspaceId, recipientIds, { createWorkspaceCards })) {
     const decision = planCardWrite(target, timeOrderedId);
     if (decision.kind === 'none') continue;
     if ('cardId' in decision) {
@@ -49,7 +51,7 @@ export async function planCardChunk(
     const card = target.card!;
     if (card.sourceKey !== target.sourceKey)
       plan.keyed.push({ cardId: card.id, version: card.version, sourceKey: target.sourceKey });
-    else if (target.groupId === scannedGroupId) continue;
+    else if (scannedGroupId !== null && target.groupId === scannedGroupId) continue;
     plan.unchanged += 1;
   }
   return plan;
@@ -103,6 +105,8 @@ export async function reconcileCards(
     source: { queueOf: string } | { recipientId: string };
     /** The group whose cards queueCardRecipients scanned and counted already. */
     scannedGroupId: string | null;
+    /** Give each queued recipient without a workspace card one. */
+    createWorkspaceCards?: boolean;
     progress: Progress;
   },
   from: CardsCheckpoint,
@@ -115,7 +119,13 @@ export async function reconcileCards(
     read: async (after) => {
       const ids =
         'queueOf' in source ? await readCardQueue(db, syncRunId, after, CARDS_CHUNK) : [source.recipientId];
-      const plan = await planCardChunk(db, workspaceId, ids, ctx.scannedGroupId);
+      const plan = await planCardChunk(
+        db,
+        workspaceId,
+        ids,
+        ctx.scannedGroupId,
+        ctx.createWorkspaceCards ?? false,
+      );
       return {
         start: after,
         end: ids.at(-1) ?? after,

@@ -1,5 +1,7 @@
+import type { SecretKeys } from '../config/secret-box';
 import type { Db } from '../db/database';
 import type { EntraClient, EntraClientOptions, EntraConnection } from '../graph/entra-client';
+import type { GraphLimits } from '../contracts/graph-limits';
 
 /** Hooks the worker's Prometheus registry listens on; tests may leave them out. */
 export interface ActivityMetrics {
@@ -10,11 +12,13 @@ export interface ActivityMetrics {
 /** Everything activities touch, built at the worker's entry point (or by a test). */
 export interface ActivityDeps {
   db: Db;
-  /** Decrypts stored Entra secrets. */
-  encryptionKey: Buffer;
+  /** Decrypts stored Entra secrets (the key ring, or one key). */
+  encryptionKey: SecretKeys;
   /** Builds a Graph client for a workspace connection (the real one in tests too, on the emulator). */
   entraClientFor: (conn: EntraConnection, opts?: EntraClientOptions) => EntraClient;
   metrics?: ActivityMetrics;
+  /** Caps on Graph answers; the listing reads maxPages (default DEFAULT_GRAPH_LIMITS). */
+  graphLimits?: GraphLimits;
   /** A group sync reads every member at least this often, delta links or not (default a week). */
   fullSyncIntervalMs?: number;
   /**

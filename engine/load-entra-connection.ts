@@ -1,4 +1,4 @@
-import { decryptSecret } from '../config/secret-box';
+import { decryptSecret, type SecretKeys } from '../config/secret-box';
 import type { Conn } from '../db/database';
 import { readEntraConnection } from '../db/repositories/entra-connections';
 import type { EntraConnection } from '../graph/types';
@@ -7,14 +7,14 @@ import type { EntraConnection } from '../graph/types';
 export async function loadEntraConnection(
   db: Conn,
   workspaceId: string,
-  key: Buffer,
+  key: SecretKeys,
 ): Promise<EntraConnection | null> {
   const row = await readEntraConnection(db, workspaceId);
   if (!row) return null;
   return {
     tenantId: row.tenantId,
     clientId: row.clientId,
-    clientSecret: decryptSecret(row.clientSecretEncrypted, key),
+    clientSecret: decryptSecret(row.clientSecretEncrypted, key, workspaceId),
     authorityHost: row.authorityHost,
     graphBaseUrl: row.graphBaseUrl,
   };

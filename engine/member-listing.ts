@@ -10,6 +10,8 @@ import { photosChecked } from '../domain/field-settings';
 import type { FieldSetting } from '../domain/fields';
 import type { EntraClient } from '../graph/entra-client';
 import { EntraError } from '../graph/errors';
+import { DEFAULT_GRAPH_LIMITS } from '../contracts/graph-limits';
+import { limitExceeded } from '../graph/limits';
 import type { GraphGroup } from '../graph/types';
 import { startApplyAhead, type ApplyAhead } from './apply-ahead';
 import { applyScopeOf } from './apply-users';
@@ -35,6 +37,8 @@ export interface MemberListingScope {
   select: string[];
   /** The run's Field Settings fingerprint, staged with each member's source hash. */
   fingerprint: string;
+  /** A listing with more pages fails as graph_limit_exceeded (GRAPH_MAX_PAGES; default DEFAULT_GRAPH_LIMITS). */
+  maxPages?: number;
 }
 
 export interface MemberListingResult {
@@ -136,6 +140,13 @@ async function stagePages(
       restarts: cp.restarts ?? 0,
       applyAhead: cp.applyAhead,
     };
+    // counted in the checkpoint, so the cap holds across attempts
+    const maxPages = scope.maxPages ?? DEFAULT_GRAPH_LIMITS.maxPages;
+    if (!next.done && next.pages >= maxPages)
+      throw limitExceeded(
+        'maxPages',
+        `the member listing of group ${group.entraGroupId} has more than ${maxPages} pages`,
+      );
     const staged = await commitChunk(db, { last: next.done }, async (trx) => {
       const staged = await stageUsers(trx, syncRunId, page.items, {
         excludeGuests,

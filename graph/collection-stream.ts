@@ -1,3 +1,5 @@
+import { limitExceeded } from './limits';
+
 /** A collection response as Graph sends it: control information, then `value`. */
 export interface Collection<T> {
   value: T[];
@@ -38,13 +40,28 @@ export function readLeadingControl(text: string): Record<string, unknown> | null
 export async function readCollection<T>(
   response: Response,
   onNextLink: (link: string) => void,
+  maxBytes: number,
 ): Promise<Collection<T>> {
   if (!response.body) return (await response.json()) as Collection<T>;
+  const tooBig = () => limitExceeded('maxPageBytes', `a Graph page is larger than ${maxBytes} bytes`);
+  if (Number(response.headers.get('content-length')) > maxBytes) {
+    await response.body.cancel().catch(() => undefined);
+    throw tooBig();
+  }
   const decoder = new TextDecoder();
   const parts: string[] = [];
   let prefix = '';
   let looking = true;
-  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+  let bytes = 0;
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value: chunk } = await reader.read();
+    if (done) break;
+    bytes += chunk.byteLength;
+    if (bytes > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw tooBig();
+    }
     const text = decoder.decode(chunk, { stream: true });
     parts.push(text);
     if (!looking) continue;

@@ -2,6 +2,10 @@ import { testConnection } from './connection-test';
 import { createDeltaReads } from './delta-reads';
 import { createGraphHttp } from './graph-http';
 import { createGroupReads } from './group-reads';
+import { DEFAULT_GRAPH_LIMITS, type GraphLimits } from '../contracts/graph-limits';
+import { retryWaitBudget } from './limits';
+import { pageCounter } from './page-counter';
+import type { Outbound } from '../net/outbound';
 import { createTokenProvider } from './token-provider';
 import type {
   ConnectionTestResult,
@@ -60,15 +64,24 @@ export interface EntraClient {
  * Microsoft Graph JS client with our throttling middleware. Cheap to create per activity call:
  * the MSAL application and its token cache are shared per connection.
  */
-export function createEntraClient(conn: EntraConnection, opts: EntraClientOptions = {}): EntraClient {
-  const tokens = createTokenProvider(conn);
-  const http = createGraphHttp(conn, tokens, opts);
+export function createEntraClient(
+  conn: EntraConnection,
+  outbound: Outbound,
+  opts: EntraClientOptions = {},
+): EntraClient {
+  const limits = opts.limits ?? DEFAULT_GRAPH_LIMITS;
+  const budget = retryWaitBudget(limits.maxTotalRetryWaitMs);
+  // delta rounds page by links like the member listing, whose activity counts its own pages
+  const followPages = pageCounter(limits.maxPages);
+  const tokens = createTokenProvider(conn, outbound, limits);
+  const http = createGraphHttp(conn, tokens, outbound, limits, opts, budget);
   const groups = createGroupReads(http, conn.tenantId);
   const users = createUserReads(http);
   const delta = createDeltaReads(http, conn.tenantId);
   const batchPolicy = {
     maxThrottleRetries: opts.maxThrottleRetries ?? 5,
     maxRetryWaitMs: opts.maxRetryWaitMs ?? 60_000,
+    budget,
   };
   return {
     getGroup: groups.getGroup,
@@ -78,8 +91,22 @@ export function createEntraClient(conn: EntraConnection, opts: EntraClientOption
     getPhoto: users.getPhoto,
     searchUsers: users.searchUsers,
     getUsersByIds: (ids, select) => getUsersByIds(http, ids, select, batchPolicy),
-    groupMembersDelta: delta.groupMembersDelta,
-    usersDelta: delta.usersDelta,
+    groupMembersDelta: (args) =>
+      followPages(args.link, `the membership delta round of group ${args.groupId}`, () =>
+        delta.groupMembersDelta(args),
+      ),
+    usersDelta: (args) => followPages(args.link, 'the users delta round', () => delta.usersDelta(args)),
     testConnection: () => testConnection(conn, tokens, http),
   };
+}
+
+/**
+ * Builds clients that all leave through one outbound path (the operator's policy, one pooled
+ * agent) under the same caps; made once at an entry point and passed down as `entraClientFor`.
+ */
+export function entraClientFactory(
+  outbound: Outbound,
+  limits: GraphLimits = DEFAULT_GRAPH_LIMITS,
+): (conn: EntraConnection, opts?: EntraClientOptions) => EntraClient {
+  return (conn, opts = {}) => createEntraClient(conn, outbound, { limits, ...opts });
 }

@@ -15,6 +15,10 @@ export const ENTRA_ERROR_CODES = [
   'network',
   'tls_untrusted',
   'bad_request',
+  /** the operator's outbound policy refused the host (net/outbound-policy.ts) */
+  'outbound_refused',
+  /** Graph answered more than a cap allows (graph/limits.ts) */
+  'graph_limit_exceeded',
 ] as const;
 
 export type EntraErrorCode = (typeof ENTRA_ERROR_CODES)[number];

@@ -6,9 +6,12 @@ import {
   TelemetryHandler,
   type MiddlewareOptions,
 } from '@microsoft/microsoft-graph-client';
+import type { Outbound } from '../net/outbound';
+import { MICROSOFT_GRAPH_HOSTS } from '../net/outbound-policy';
 import { EntraError } from './errors';
 import { classifyGraphFailure, type CallDescription } from './graph-failures';
 import { ErrorCaptureHandler, FetchHandler, RequestOutcome, ThrottleRetryHandler } from './graph-middleware';
+import { readCappedText, retryWaitBudget, type GraphLimits, type RetryWaitBudget } from './limits';
 import { trimSlash } from './msal-app-cache';
 import { safeHost } from './msal-errors';
 import { classifyTransportFailure } from './network-errors';
@@ -27,15 +30,12 @@ export interface GraphCall {
 export interface GraphHttp {
   /** the raw 2xx response; any other outcome is thrown as an EntraError */
   send(call: GraphCall): Promise<Response>;
+  /** the body parsed, read up to the page cap (GRAPH_MAX_PAGE_BYTES) */
   json<T>(call: GraphCall): Promise<T>;
+  readonly limits: GraphLimits;
 }
 
-const MICROSOFT_GRAPH_HOSTS = new Set([
-  'graph.microsoft.com',
-  'graph.microsoft.us',
-  'dod-graph.microsoft.us',
-  'microsoftgraph.chinacloudapi.cn',
-]);
+const GRAPH_HOSTS: ReadonlySet<string> = new Set(MICROSOFT_GRAPH_HOSTS);
 
 /**
  * Graph over the official JS client with our own middleware chain: capture errors → bearer token
@@ -44,14 +44,17 @@ const MICROSOFT_GRAPH_HOSTS = new Set([
 export function createGraphHttp(
   conn: EntraConnection,
   tokens: TokenProvider,
+  outbound: Outbound,
+  limits: GraphLimits,
   opts: EntraClientOptions = {},
+  budget: RetryWaitBudget = retryWaitBudget(limits.maxTotalRetryWaitMs),
 ): GraphHttp {
   const base = new URL(trimSlash(conn.graphBaseUrl));
   const client = Client.initWithMiddleware({
     baseUrl: base.origin,
     defaultVersion: 'v1.0',
     // the SDK attaches the bearer token only to hosts it knows: the emulator's hostname must be listed
-    customHosts: MICROSOFT_GRAPH_HOSTS.has(base.hostname) ? undefined : new Set([base.hostname]),
+    customHosts: GRAPH_HOSTS.has(base.hostname) ? undefined : new Set([base.hostname]),
     middleware: [
       new ErrorCaptureHandler(),
       new AuthenticationHandler({ getAccessToken: () => tokens.getToken() }),
@@ -59,9 +62,13 @@ export function createGraphHttp(
         maxRetries: opts.maxThrottleRetries ?? 5,
         maxRetryWaitMs: opts.maxRetryWaitMs ?? 60_000,
         onRequest: opts.onRequest,
+        budget,
       }),
       new TelemetryHandler(),
-      new FetchHandler(opts.requestTimeoutMs ?? 60_000),
+      // Graph hosts only (or the operator's allow-list), through the guarded agent
+      new FetchHandler(opts.requestTimeoutMs ?? 60_000, (input, init) =>
+        outbound.fetch(input, init, MICROSOFT_GRAPH_HOSTS),
+      ),
     ],
   });
   const host = safeHost(conn.graphBaseUrl);
@@ -107,7 +114,17 @@ export function createGraphHttp(
   };
 
   return {
+    limits,
     send: (call) => send(call),
-    json: async <T>(call: GraphCall) => (await send(call)).json() as Promise<T>,
+    json: async <T>(call: GraphCall) => {
+      const response = await send(call);
+      const text = await readCappedText(
+        response,
+        limits.maxPageBytes,
+        `Graph's answer to "${call.describe.what}"`,
+        'maxPageBytes',
+      );
+      return JSON.parse(text) as T;
+    },
   };
 }

@@ -1,4 +1,5 @@
 import type { Context, Middleware, MiddlewareOptions } from '@microsoft/microsoft-graph-client';
+import type { RetryWaitBudget } from './limits';
 import { THROTTLE_STATUSES, parseRetryAfter, throttleDelayMs } from './retry-delay';
 
 /** Per-request carrier: the middleware chain records here what the SDK would otherwise wrap and hide. */
@@ -40,6 +41,8 @@ export interface ThrottlePolicy {
   onRequest?: (info: { path: string; status: number; throttled: boolean }) => void;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
+  /** the client's total Retry-After wait (limits.ts) */
+  budget?: RetryWaitBudget;
 }
 
 /** Graph paths with ids and casts replaced by placeholders: a low-cardinality metrics label. */
@@ -80,6 +83,7 @@ export class ThrottleRetryHandler extends ChainLink {
       );
       if (wait > this.policy.maxRetryWaitMs) return;
       await response.body?.cancel().catch(() => undefined);
+      this.policy.budget?.spend(wait);
       await sleep(wait);
     }
   }
@@ -87,10 +91,13 @@ export class ThrottleRetryHandler extends ChainLink {
 
 /** Last in the chain: fetch with a timeout per attempt (a hung socket must not hang an activity). */
 export class FetchHandler implements Middleware {
-  constructor(private readonly timeoutMs: number) {}
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly fetch: (input: string | Request, init: RequestInit) => Promise<Response>,
+  ) {}
 
   async execute(context: Context): Promise<void> {
-    context.response = await fetch(context.request, {
+    context.response = await this.fetch(context.request, {
       ...(context.options as RequestInit),
       signal: AbortSignal.timeout(this.timeoutMs),
     });

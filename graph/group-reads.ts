@@ -59,7 +59,11 @@ export function createGroupReads(http: GraphHttp, tenantId: string) {
           notFound: groupNotFound(args.groupId, tenantId),
         },
       });
-      const page = await readCollection<GraphUser>(response, args.onNextLink ?? (() => undefined));
+      const page = await readCollection<GraphUser>(
+        response,
+        args.onNextLink ?? (() => undefined),
+        http.limits.maxPageBytes,
+      );
       return { items: page.value, nextLink: page['@odata.nextLink'] ?? null };
     },
 

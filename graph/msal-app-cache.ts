@@ -1,13 +1,18 @@
 import { createHash } from 'node:crypto';
 import { ConfidentialClientApplication, LogLevel } from '@azure/msal-node';
+import type { Outbound } from '../net/outbound';
+import { MICROSOFT_AUTHORITY_HOSTS } from '../net/outbound-policy';
+import type { GraphLimits } from './limits';
+import { msalNetworkClient } from './msal-network';
 import type { EntraConnection } from './types';
 
 /**
- * One ConfidentialClientApplication per (authority, tenant, client, secret): MSAL's in-memory token
- * cache lives inside it, so reusing the instance is what makes tokens cached until near expiry.
- * Keyed explicitly, including a hash of the secret, so a rotated secret gets a fresh instance.
+ * One ConfidentialClientApplication per (authority, tenant, client, secret) and outbound path:
+ * MSAL's in-memory token cache lives inside it, so reusing the instance is what makes tokens
+ * cached until near expiry. Keyed explicitly, including a hash of the secret, so a rotated secret
+ * gets a fresh instance.
  */
-const apps = new Map<string, ConfidentialClientApplication>();
+const appsByOutbound = new WeakMap<Outbound, Map<string, ConfidentialClientApplication>>();
 const MAX_CACHED_APPS = 500;
 
 export function authorityUrl(conn: EntraConnection): string {
@@ -20,12 +25,16 @@ export function trimSlash(url: string): string {
 
 /** Microsoft's own login hosts need no knownAuthorities; MSAL discovers them. */
 function isMicrosoftAuthority(host: string): boolean {
-  return /(^|\.)login\.(microsoftonline\.(com|us)|microsoft\.com|partner\.microsoftonline\.cn|chinacloudapi\.cn)$/.test(
-    host,
-  );
+  return (MICROSOFT_AUTHORITY_HOSTS as readonly string[]).includes(host.toLowerCase());
 }
 
-export function confidentialClientFor(conn: EntraConnection): ConfidentialClientApplication {
+export function confidentialClientFor(
+  conn: EntraConnection,
+  outbound: Outbound,
+  limits: Pick<GraphLimits, 'maxDiscoveryBytes'>,
+): ConfidentialClientApplication {
+  let apps = appsByOutbound.get(outbound);
+  if (!apps) appsByOutbound.set(outbound, (apps = new Map()));
   const secretHash = createHash('sha256').update(conn.clientSecret).digest('hex').slice(0, 16);
   const key = [trimSlash(conn.authorityHost), conn.tenantId, conn.clientId, secretHash].join('|');
   let app = apps.get(key);
@@ -40,6 +49,8 @@ export function confidentialClientFor(conn: EntraConnection): ConfidentialClient
         knownAuthorities: isMicrosoftAuthority(new URL(conn.authorityHost).hostname) ? [] : [host],
       },
       system: {
+        // every call MSAL makes goes through the operator's outbound policy (msal-network.ts)
+        networkClient: msalNetworkClient(outbound, limits),
         loggerOptions: { logLevel: LogLevel.Error, piiLoggingEnabled: false, loggerCallback: () => {} },
       },
     });
@@ -50,6 +61,6 @@ export function confidentialClientFor(conn: EntraConnection): ConfidentialClient
 }
 
 /** For tests: forget cached applications (and with them their tokens). */
-export function clearConfidentialClients(): void {
-  apps.clear();
+export function clearConfidentialClients(outbound: Outbound): void {
+  appsByOutbound.delete(outbound);
 }

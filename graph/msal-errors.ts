@@ -1,6 +1,7 @@
 import { AuthError, ServerError } from '@azure/msal-node';
 import { EntraError } from './errors';
-import { classifyTransportFailure, isTlsTrustFailure, tlsUntrusted } from './network-errors';
+import { findOutboundRefusal } from '../net/outbound-refused';
+import { classifyTransportFailure, isTlsTrustFailure, outboundRefused, tlsUntrusted } from './network-errors';
 import type { EntraConnection } from './types';
 
 function aadstsNumber(err: AuthError): number | null {
@@ -14,6 +15,10 @@ function aadstsNumber(err: AuthError): number | null {
 export function classifyMsalError(err: unknown, conn: EntraConnection): EntraError {
   const host = safeHost(conn.authorityHost);
   if (!(err instanceof AuthError)) return classifyTransportFailure(host, err, 'Entra ID sign-in');
+  const refusal = findOutboundRefusal(err);
+  if (refusal) return outboundRefused('Entra ID sign-in', refusal);
+  if (err.errorCode === 'graph_limit_exceeded')
+    return new EntraError('graph_limit_exceeded', err.errorMessage, { cause: err });
   const aadsts = aadstsNumber(err);
   const details = {
     graphCode: aadsts ? `AADSTS${aadsts}` : err.errorCode,

@@ -1,3 +1,4 @@
+import { findOutboundRefusal } from '../net/outbound-refused';
 import { EntraError } from './errors';
 
 const TLS_CODES = new Set([
@@ -42,6 +43,8 @@ export function tlsUntrusted(host: string, cause: unknown): EntraError {
 
 /** A failure below HTTP (DNS, refused connection, timeout, TLS) talking to `host`. */
 export function classifyTransportFailure(host: string, err: unknown, what = 'Microsoft Graph'): EntraError {
+  const refusal = findOutboundRefusal(err);
+  if (refusal) return outboundRefused(what, refusal);
   if (isTlsTrustFailure(err)) return tlsUntrusted(host, err);
   const timeout = [...causeChain(err)].some((e) => (e as { name?: string }).name === 'TimeoutError');
   const detail = timeout ? 'did not answer in time' : `could not be reached (${describe(err)})`;
@@ -57,4 +60,13 @@ function describe(err: unknown): string {
     else if (typeof message === 'string' && message) parts.push(message);
   }
   return [...new Set(parts)].slice(0, 3).join(': ') || 'unknown error';
+}
+
+/** No connection was made: the operator's outbound policy refused the host (a retry cannot help). */
+export function outboundRefused(what: string, refusal: { message: string; rule: string }): EntraError {
+  return new EntraError(
+    'outbound_refused',
+    `${what} was not called: ${refusal.message}. Point the connection at Microsoft's cloud, or have the operator allow the host.`,
+    { graphCode: refusal.rule, cause: refusal },
+  );
 }

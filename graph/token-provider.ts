@@ -1,4 +1,7 @@
+import type { Outbound } from '../net/outbound';
+import { MICROSOFT_AUTHORITY_HOSTS } from '../net/outbound-policy';
 import { EntraError } from './errors';
+import { readCappedText, type GraphLimits } from './limits';
 import { authorityUrl, confidentialClientFor, trimSlash } from './msal-app-cache';
 import { classifyMsalError, safeHost, unknownTenant } from './msal-errors';
 import { classifyTransportFailure } from './network-errors';
@@ -10,23 +13,29 @@ export interface TokenProvider {
 }
 
 /** Client-credentials tokens for `{graphBaseUrl}/.default`, via MSAL, with failures classified. */
-export function createTokenProvider(conn: EntraConnection): TokenProvider {
+export function createTokenProvider(
+  conn: EntraConnection,
+  outbound: Outbound,
+  limits: Pick<GraphLimits, 'maxDiscoveryBytes'>,
+): TokenProvider {
   const scopes = [`${trimSlash(conn.graphBaseUrl)}/.default`];
   return {
     async getToken(opts = {}) {
       let result;
       try {
-        result = await confidentialClientFor(conn).acquireTokenByClientCredential({
+        result = await confidentialClientFor(conn, outbound, limits).acquireTokenByClientCredential({
           scopes,
           skipCache: opts.forceRefresh === true,
         });
       } catch (err) {
         const classified = classifyMsalError(err, conn);
+        if (classified.code === 'outbound_refused' || classified.code === 'graph_limit_exceeded')
+          throw classified;
         if (
           classified.graphCode === 'openid_config_error' ||
           classified.graphCode === 'endpoints_resolution_error'
         ) {
-          throw await explainDiscoveryFailure(conn, classified);
+          throw await explainDiscoveryFailure(conn, classified, outbound, limits);
         }
         throw classified;
       }
@@ -44,15 +53,28 @@ export function createTokenProvider(conn: EntraConnection): TokenProvider {
  * MSAL reports a failed OpenID discovery without saying why. Fetch the document ourselves: an
  * AADSTS90002 body means the tenant does not exist; a transport error is retryable; a 5xx too.
  */
-async function explainDiscoveryFailure(conn: EntraConnection, fallback: EntraError): Promise<EntraError> {
+async function explainDiscoveryFailure(
+  conn: EntraConnection,
+  fallback: EntraError,
+  outbound: Outbound,
+  limits: Pick<GraphLimits, 'maxDiscoveryBytes'>,
+): Promise<EntraError> {
   const url = `${authorityUrl(conn)}/v2.0/.well-known/openid-configuration`;
   let response: Response;
+  let text: string;
   try {
-    response = await fetch(url, { signal: AbortSignal.timeout(15_000) });
+    response = await outbound.fetch(url, { signal: AbortSignal.timeout(15_000) }, MICROSOFT_AUTHORITY_HOSTS);
+    text = await readCappedText(
+      response,
+      limits.maxDiscoveryBytes,
+      `the OpenID document of ${safeHost(conn.authorityHost)}`,
+      'maxDiscoveryBytes',
+    );
   } catch (err) {
+    if (err instanceof EntraError) return err;
     return classifyTransportFailure(safeHost(conn.authorityHost), err, 'Entra ID sign-in');
   }
-  const body = (await response.json().catch(() => null)) as { error_codes?: number[] } | null;
+  const body = parseJson(text) as { error_codes?: number[] } | null;
   if (body?.error_codes?.includes(90002) || body?.error_codes?.includes(900023))
     return unknownTenant(conn, { cause: fallback });
   if (response.status >= 500) {
@@ -70,4 +92,12 @@ async function explainDiscoveryFailure(conn: EntraConnection, fallback: EntraErr
     );
   }
   return fallback;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }

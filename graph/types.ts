@@ -1,3 +1,5 @@
+import type { GraphLimits } from '../contracts/graph-limits';
+
 /** A workspace's Entra connection: who we are (app registration) and where Entra and Graph live. */
 export interface EntraConnection {
   tenantId: string;
@@ -19,6 +21,8 @@ export interface EntraClientOptions {
   maxRetryWaitMs?: number;
   /** per attempt (default 60 s) */
   requestTimeoutMs?: number;
+  /** caps on answer sizes, pages and Retry-After waits (default DEFAULT_GRAPH_LIMITS) */
+  limits?: GraphLimits;
   /** metrics hook, called once per HTTP attempt; path is templated (ids replaced by {id}) */
   onRequest?: (info: { path: string; status: number; throttled: boolean }) => void;
 }

@@ -1,5 +1,6 @@
 import { EntraError, isEntraError } from './errors';
 import type { GraphHttp } from './graph-http';
+import { readCappedBytes } from './limits';
 import { searchExpression, topParam, userSelect } from './odata';
 import { USER_READ_ALL } from './permissions';
 import type { GraphUser, Page } from './types';
@@ -50,7 +51,12 @@ export function createUserReads(http: GraphHttp) {
           const contentType = response.headers.get('content-type') ?? 'application/octet-stream';
           return {
             contentType: contentType.split(';')[0].trim(),
-            data: Buffer.from(await response.arrayBuffer()),
+            data: await readCappedBytes(
+              response,
+              http.limits.maxPhotoBytes,
+              `the photo of user ${userId}`,
+              'maxPhotoBytes',
+            ),
           };
         })(),
       );

@@ -3,6 +3,7 @@ import { classifyGraphFailure, type CallDescription } from './graph-failures';
 import type { GraphHttp } from './graph-http';
 import { userSelect } from './odata';
 import { USER_READ_ALL } from './permissions';
+import type { RetryWaitBudget } from './limits';
 import { THROTTLE_STATUSES, parseRetryAfter, throttleDelayMs } from './retry-delay';
 import type { GraphUser } from './types';
 
@@ -25,6 +26,8 @@ export interface BatchPolicy {
   maxThrottleRetries: number;
   maxRetryWaitMs: number;
   sleep?: (ms: number) => Promise<void>;
+  /** the client's total Retry-After wait (limits.ts) */
+  budget?: RetryWaitBudget;
 }
 
 const describe: CallDescription = { what: 'read users by id in a $batch', permissions: [USER_READ_ALL] };
@@ -87,6 +90,7 @@ export async function getUsersByIds(
             },
           );
         }
+        policy.budget?.spend(wait);
         await (policy.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))))(
           wait,
         );

@@ -1,9 +1,11 @@
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from '../config/config';
+import { ConfigError } from '../config/dev-defaults';
 import { createDatabase } from '../db/database';
 import { migrateToLatest } from '../db/migrate';
 import { createActivities } from '../activities/index';
-import { createEntraClient } from '../graph/entra-client';
+import { entraClientFactory } from '../graph/entra-client';
+import { createOutbound } from '../net/outbound';
 import { buildTemporalConnectionOptions, describeTemporalSecurity } from '../temporal/connection-options';
 import { bundleWorkflowsInChildProcess, findPrebuiltWorkflowBundle } from './bundle-workflows';
 import { createWorker } from './create-worker';
@@ -15,6 +17,7 @@ import { createRunWorkSweeper } from './run-work-sweeper';
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = createWorkerLogger(config.logLevel);
+  if (config.devDefaultsWarning) log.warn(config.devDefaultsWarning);
   if (!config.databaseUrl || !config.temporalAddress) {
     throw new Error(
       'DATABASE_URL and TEMPORAL_ADDRESS must be set (or run `npm start`, which starts everything)',
@@ -50,7 +53,9 @@ async function main(): Promise<void> {
     activities: createActivities({
       db,
       encryptionKey: config.encryptionKey,
-      entraClientFor: createEntraClient,
+      // every Graph and sign-in call leaves through the operator's outbound policy
+      entraClientFor: entraClientFactory(createOutbound(config.outboundAllowHosts), config.graphLimits),
+      graphLimits: config.graphLimits,
       fullSyncIntervalMs: config.fullSyncIntervalMs,
       dropRunWork: sweeper.drop,
     }),
@@ -81,6 +86,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  console.error(err);
+  // a refused configuration is one line that says what to set; anything else keeps its stack
+  console.error(err instanceof ConfigError ? `worker refused to start: ${err.message}` : err);
   process.exit(1);
 });

@@ -75,6 +75,7 @@ export function createFetchMembersActivity(deps: ActivityDeps) {
               settings,
               select,
               fingerprint: fieldSettingsFingerprint(settings),
+              maxPages: deps.graphLimits?.maxPages,
             },
             cp,
             { progress, groupInfo: groupInfo!, stopped: () => failure !== null },

@@ -1,6 +1,6 @@
 import { log } from '@temporalio/activity';
 import type { CountsResult, RunScope } from '../../contracts/activity-scope';
-import { queueCardRecipients } from '../../db/repositories/card-writes';
+import { queueCardRecipients, queueStagedRecipients } from '../../db/repositories/card-writes';
 import {
   addRunCounts,
   readRunState,
@@ -15,12 +15,14 @@ import { withHeartbeat } from '../../engine/heartbeat';
 
 /**
  * Either a group's cards (its members, its card holders, everyone the run touched; only the touched
- * ones after a delta read) or one recipient's.
+ * ones after a delta read), one recipient's, or those of everyone an import touched, each given a
+ * workspace card (`workspaceCards`).
  */
 export type UpdateCardsInput = RunScope &
   (
-    | { groupId: string; touchedOnly?: boolean; recipientId?: never }
-    | { recipientId: string; groupId?: never; touchedOnly?: never }
+    | { groupId: string; touchedOnly?: boolean; recipientId?: never; workspaceCards?: never }
+    | { recipientId: string; groupId?: never; touchedOnly?: never; workspaceCards?: never }
+    | { workspaceCards: true; groupId?: never; touchedOnly?: never; recipientId?: never }
   );
 
 const NO_ID = '00000000-0000-0000-0000-000000000000';
@@ -64,14 +66,25 @@ export function createUpdateCardsActivity({ db }: ActivityDeps) {
           cp = next;
           log.info('card recipients queued', { syncRunId, ...queue });
         }
+        if (input.workspaceCards && !cp.queued) {
+          const next = { ...cp, queued: true };
+          const queued = await db.transaction().execute(async (trx) => {
+            const n = await queueStagedRecipients(trx, { syncRunId, workspaceId });
+            await writeCheckpoint(trx, syncRunId, 'updateCards', next);
+            return n;
+          });
+          cp = next;
+          log.info('card recipients queued', { syncRunId, queued });
+        }
         if (!cp.done) {
           cp = await reconcileCards(
             {
               db,
               workspaceId,
               syncRunId,
-              source: groupId ? { queueOf: groupId } : { recipientId: input.recipientId! },
+              source: input.recipientId ? { recipientId: input.recipientId } : { queueOf: syncRunId },
               scannedGroupId: input.touchedOnly ? null : (groupId ?? null),
+              createWorkspaceCards: input.workspaceCards === true,
               progress,
             },
             cp,

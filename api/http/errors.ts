@@ -26,6 +26,10 @@ export function toProblem(err: unknown): HttpProblem {
       return new HttpProblem(400, `the request body is not valid JSON (${e.message ?? 'parse error'})`, {
         errors: [{ path: 'body', message: 'malformed JSON' }],
       });
+    case 'entity.too.deep':
+      return new HttpProblem(400, `${e.message ?? 'the request body nests too deep'}; send flatter JSON`, {
+        errors: [{ path: 'body', message: 'nested too deep' }],
+      });
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return new HttpProblem(415, `${e.message ?? 'unsupported encoding'}: send UTF-8 JSON`);

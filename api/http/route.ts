@@ -48,6 +48,11 @@ export interface RouteDef<P = unknown, Q = unknown, B = unknown> {
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
   body?: z.ZodType<B>;
+  /**
+   * A body of bytes rather than JSON (a photo): read raw up to `limit` bytes, whatever its type,
+   * into `req.body` as a Buffer; the handler checks the type. `contentTypes` are documented.
+   */
+  rawBody?: { contentTypes: string[]; limit: number };
   responses: Record<number, ResponseSpec>;
   handler: (input: HandlerInput<P, Q, B>) => Promise<Reply | undefined> | Reply | undefined;
 }

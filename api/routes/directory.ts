@@ -1,3 +1,4 @@
+import { keyRingOf } from '../../config/secret-box';
 import { createHmac } from 'node:crypto';
 import { linkedGroupIds } from '../../db/repositories/groups';
 import { recipientIdsByEntraId } from '../../db/repositories/recipients';
@@ -23,7 +24,10 @@ const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
  * not be able to point it at another host.
  */
 export function directoryRoutes(ctx: ApiContext): AnyRoute[] {
-  const cursorKey = createHmac('sha256', ctx.config.encryptionKey).update('directory-cursor').digest();
+  // signed with the ring's newest key: a rotation ends open cursors, which only start a list again
+  const cursorKey = createHmac('sha256', keyRingOf(ctx.config.encryptionKey).keys[0]!.key)
+    .update('directory-cursor')
+    .digest();
   const wrap = (workspaceId: string, nextLink: string | null | undefined) =>
     nextLink ? encodeSignedCursor(`${workspaceId} ${nextLink}`, cursorKey) : null;
   const unwrap = (workspaceId: string, cursor: string | undefined) => {

@@ -5,6 +5,7 @@ import {
   type EntraConnectionSummary,
 } from '../../db/repositories/entra-connection-settings';
 import type { ApiContext } from '../context';
+import { requireAllowedConnectionHosts } from '../connection-hosts';
 import { callEntra, requireConnection } from '../entra';
 import { HttpProblem } from '../http/problem';
 import { defineRoute, reply, type AnyRoute } from '../http/route';
@@ -39,14 +40,25 @@ export function entraConnectionRoutes(ctx: ApiContext): AnyRoute[] {
       tag: 'entra',
       auth: 'workspace',
       body: PutEntraConnectionBody,
-      responses: { 200: { description: 'stored', schema: EntraConnection } },
+      responses: {
+        200: { description: 'stored', schema: EntraConnection },
+        400: {
+          description:
+            "invalid, or a host outside Microsoft's clouds that the operator has not allowed (OUTBOUND_ALLOW_HOSTS); `rule` names the outbound rule",
+          schema: Problem,
+        },
+      },
       async handler({ workspaceId, body }) {
+        const hosts = {
+          authorityHost: body.authorityHost ?? DEFAULT_AUTHORITY_HOST,
+          graphBaseUrl: body.graphBaseUrl ?? DEFAULT_GRAPH_BASE_URL,
+        };
+        requireAllowedConnectionHosts(ctx.outboundPolicy, hosts);
         const row = await saveEntraConnection(ctx.db, workspaceId, {
           tenantId: body.tenantId,
           clientId: body.clientId,
-          clientSecretEncrypted: encryptSecret(body.clientSecret, ctx.config.encryptionKey),
-          authorityHost: body.authorityHost ?? DEFAULT_AUTHORITY_HOST,
-          graphBaseUrl: body.graphBaseUrl ?? DEFAULT_GRAPH_BASE_URL,
+          clientSecretEncrypted: encryptSecret(body.clientSecret, ctx.config.encryptionKey, workspaceId),
+          ...hosts,
         });
         return reply(200, toConnection(row));
       },

@@ -221,7 +221,7 @@ export function recipientRoutes(ctx: ApiContext): AnyRoute[] {
       operationId: 'importRecipients',
       summary: 'Import chosen Entra users as recipients',
       description:
-        'Only user objects are imported; an existing manual recipient with the same email is linked, not duplicated.',
+        'Only user objects are imported; an existing manual recipient with the same email is linked, not duplicated. With createCards, each imported recipient gets a workspace card.',
       tag: 'recipients',
       auth: 'workspace',
       body: ImportBody,
@@ -238,12 +238,13 @@ export function recipientRoutes(ctx: ApiContext): AnyRoute[] {
           kind: 'import',
           workflowType: 'importUsersWorkflow',
           workflowId: importWorkflowId,
-          params: { entraUserIds },
+          params: { entraUserIds, createCards: body.createCards === true },
           input: (syncRunId): ImportUsersInput => ({
             workspaceId,
             syncRunId,
             trigger: 'api',
             userCount: entraUserIds.length,
+            ...(body.createCards ? { createCards: true } : {}),
           }),
         });
       },

@@ -10,7 +10,9 @@ export const Card = z
   .object({
     id: uuid,
     recipientId: uuid,
-    groupId: uuid,
+    groupId: uuid
+      .nullable()
+      .meta({ description: "null for the recipient's workspace card (rendered from GET /v1/card-template)" }),
     status: z.enum(['active', 'deactivated']),
     version: z.number().int(),
     content: z

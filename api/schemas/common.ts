@@ -26,6 +26,8 @@ export const Problem = z
       .nullable()
       .optional()
       .meta({ description: 'the running sync (409 for a sync already running)' }),
+    cardId: z.string().optional().meta({ description: 'the existing workspace card (409 for a second one)' }),
+    code: z.string().optional().meta({ description: 'a stable name for the kind of conflict (409)' }),
   })
   .meta({ id: 'Problem', description: 'application/problem+json (RFC 9457)' });
 export type Problem = z.infer<typeof Problem>;

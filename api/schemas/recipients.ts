@@ -96,6 +96,10 @@ export const ImportBody = z.strictObject({
     .min(1)
     .max(1000)
     .meta({ description: '1 to 1000 Entra user object ids' }),
+  createCards: z.boolean().optional().meta({
+    description:
+      "true: every imported recipient gets a workspace card (the workspace's card template), unless it has one",
+  }),
 });
 export type ImportBody = z.infer<typeof ImportBody>;
 

@@ -10,6 +10,7 @@ import * as cascadeByStatement from './2026_11_28_0009_cascade_by_statement';
 import * as updateInPlace from './2026_11_28_0010_update_in_place';
 import * as workspaceEdits from './2026_12_04_0011_workspace_edits';
 import * as adminControlledKeys from './2026_12_04_0012_admin_controlled_keys';
+import * as workspaceCards from './2026_12_04_1001_workspace_cards';
 import * as runHolds from './2026_12_04_1101_run_holds';
 
 /** Listed by hand so migrations load the same under tsx, vitest and bundlers. Append only. */
@@ -25,5 +26,6 @@ export const migrations: Record<string, Migration> = {
   '2026_11_28_0010_update_in_place': updateInPlace,
   '2026_12_04_0011_workspace_edits': workspaceEdits,
   '2026_12_04_0012_admin_controlled_keys': adminControlledKeys,
+  '2026_12_04_1001_workspace_cards': workspaceCards,
   '2026_12_04_1101_run_holds': runHolds,
 };

@@ -6,6 +6,7 @@ import type { SyncOptions } from '../../domain/sync-options';
 import { PROFILE_COLUMNS, profileValuesOf } from '../../domain/recipient';
 import type { CardTarget, CardWrite } from '../../domain/plan-card-write';
 import { CARD_SOURCE_KEY, TEMPLATE_KEY } from './card-source-key';
+import { loadWorkspaceCardTargets, writeWorkspaceCards } from './workspace-card-writes';
 
 const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 const profileSelect = sql.raw(PROFILE_COLUMNS.map((c) => `r.${snake(c)}`).join(', '));
@@ -29,15 +30,29 @@ interface TargetRow extends Record<string, unknown> {
 
 /**
  * Every (recipient, group) pair of these recipients that has a membership or a card, in any group
- * of the workspace, with what deciding the card's next state needs: two queries per chunk (the
- * pairs, then their groups' templates once each).
+ * of the workspace, then their workspace cards (a workspace card for each, with
+ * `createWorkspaceCards`), with what deciding the card's next state needs: three queries per chunk
+ * (the pairs, their groups' templates once each, the workspace cards).
  */
 export async function loadCardTargets(
   db: Conn,
   workspaceId: string,
   recipientIds: string[],
+  opts: { createWorkspaceCards?: boolean } = {},
 ): Promise<CardTarget[]> {
   if (!recipientIds.length) return [];
+  const groupTargets = await loadGroupCardTargets(db, workspaceId, recipientIds);
+  const workspaceTargets = await loadWorkspaceCardTargets(db, workspaceId, recipientIds, {
+    create: opts.createWorkspaceCards,
+  });
+  return workspaceTargets.length ? [...groupTargets, ...workspaceTargets] : groupTargets;
+}
+
+async function loadGroupCardTargets(
+  db: Conn,
+  workspaceId: string,
+  recipientIds: string[],
+): Promise<CardTarget[]> {
   // Lateral joins fenced with `offset 0` (so the planner cannot flatten them into scans of the
   // whole table) keep this a handful of index lookups per recipient, whatever the tables' size and
   // however stale their statistics (a first sync grows them from nothing): the recipient's
@@ -129,6 +144,23 @@ export type WrittenCards = Partial<Record<CardWrite['kind'], number>>;
  * alone (writeSharedThenAlone), when the check sees that card.
  */
 export async function writeCards(
+  db: Conn,
+  workspaceId: string,
+  syncRunId: string | null,
+  writes: CardWrite[],
+): Promise<WrittenCards> {
+  if (!writes.length) return {};
+  const ofGroups = writes.filter((w) => w.groupId !== null);
+  const ofWorkspace = writes.length === ofGroups.length ? [] : writes.filter((w) => w.groupId === null);
+  const written = await writeGroupCards(db, workspaceId, syncRunId, ofGroups);
+  if (!ofWorkspace.length) return written;
+  const more = await writeWorkspaceCards(db, workspaceId, syncRunId, ofWorkspace);
+  for (const [kind, n] of Object.entries(more) as [CardWrite['kind'], number][])
+    written[kind] = (written[kind] ?? 0) + n;
+  return written;
+}
+
+async function writeGroupCards(
   db: Conn,
   workspaceId: string,
   syncRunId: string | null,
@@ -279,6 +311,28 @@ export async function queueCardRecipients(
     select (select count(*) from queued)::int as queued,
       (select count(*) from scan where active and not due)::int as unchanged`.execute(db);
   return rows[0] ?? { queued: 0, unchanged: 0 };
+}
+
+/**
+ * Fills the run's card queue with the recipients of the people it staged, and only those: the
+ * recipient an apply recorded, or the one linked to the staged Entra user (an unchanged person is
+ * passed over without one).
+ */
+export async function queueStagedRecipients(
+  db: Conn,
+  args: { syncRunId: string; workspaceId: string },
+): Promise<number> {
+  const { syncRunId, workspaceId } = args;
+  const { rows } = await sql<{ queued: number }>`
+    with queued as (
+      insert into sync_card_queue (sync_run_id, recipient_id)
+      select distinct ${syncRunId}::uuid, coalesce(s.recipient_id, r.id) from sync_staged_members s
+      left join recipients r on r.workspace_id = ${workspaceId}::uuid and r.entra_user_id = s.entra_user_id
+      where s.sync_run_id = ${syncRunId}::uuid and coalesce(s.recipient_id, r.id) is not null
+      returning 1
+    )
+    select count(*)::int as queued from queued`.execute(db);
+  return rows[0]?.queued ?? 0;
 }
 
 /** The next recipients of the run's card queue after `after` (keyset on the recipient id). */

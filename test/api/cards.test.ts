@@ -2,6 +2,7 @@ import ICAL from 'ical.js';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { as, expectProblem, insertCard, startApiTest, type ApiTestContext } from './support';
+import { readStrictVCard } from './vcard-strict';
 
 const content = {
   recipient: {
@@ -69,6 +70,7 @@ describe('cards', () => {
     const raw = res.body as Buffer;
     const text = raw.toString('utf8');
     expect(text.startsWith('BEGIN:VCARD\r\nVERSION:4.0\r\n')).toBe(true);
+    expect(readStrictVCard(text).count('PHOTO')).toBe(1);
     expect(text.endsWith('END:VCARD\r\n')).toBe(true);
     expect(text.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
     for (const line of text.split('\r\n')) expect(Buffer.byteLength(line, 'utf8')).toBeLessThanOrEqual(75);

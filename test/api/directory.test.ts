@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { createEntraClient } from '../../graph/entra-client';
+import { emulatorOutbound } from '../helpers/outbound';
 import { as, expectProblem, startApiTest, type ApiTestContext } from './support';
 
 interface TenantInfo {
@@ -37,7 +38,8 @@ describe('Entra connection and directory preview (real Graph client against the 
 
   beforeAll(async () => {
     t = await startApiTest({
-      entraClientFor: (conn, opts) => createEntraClient(conn, { ...opts, maxThrottleRetries: 0 }),
+      entraClientFor: (conn, opts) =>
+        createEntraClient(conn, emulatorOutbound(), { ...opts, maxThrottleRetries: 0 }),
     });
     const ws = await t.createWorkspace();
     api = as(t.app, ws.apiKey);

@@ -11,6 +11,13 @@ const VALID_BODIES: Record<string, unknown> = {
   syncRecipient: { mode: 'cards' },
   createGroupSchedule: { cron: '0 6 * * *', timezone: 'Europe/Zurich' },
 };
+/** Routes that take bytes rather than JSON: a valid body of each. */
+const VALID_RAW_BODIES: Record<string, { contentType: string; bytes: Buffer }> = {
+  putRecipientPhoto: {
+    contentType: 'image/png',
+    bytes: Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(32)]),
+  },
+};
 
 describe('workspace isolation', () => {
   let t: ApiTestContext;
@@ -67,7 +74,8 @@ describe('workspace isolation', () => {
         if (op.security?.some((s) => 'adminToken' in s)) continue;
         const url = path.replace('{id}', id);
         // Validation answers before ownership is checked, so a body-taking route needs a valid body here.
-        if (op.requestBody?.required && VALID_BODIES[op.operationId] === undefined) {
+        const raw = VALID_RAW_BODIES[op.operationId];
+        if (op.requestBody?.required && VALID_BODIES[op.operationId] === undefined && !raw) {
           throw new Error(
             `add a valid body for ${op.operationId} to VALID_BODIES in test/api/isolation.test.ts`,
           );
@@ -75,6 +83,7 @@ describe('workspace isolation', () => {
         let req = request(t.app)[method as 'get'](url).set('Authorization', `Bearer ${bKey}`);
         if (VALID_BODIES[op.operationId] !== undefined)
           req = req.send(VALID_BODIES[op.operationId] as object);
+        else if (raw) req = req.set('Content-Type', raw.contentType).send(raw.bytes);
         const res = await req;
         expect(res.status, `${method.toUpperCase()} ${path}: ${res.text}`).toBe(404);
         expectProblem(res, 404);

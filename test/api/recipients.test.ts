@@ -222,6 +222,22 @@ describe('recipients', () => {
     expect(description.type).toBe('importUsersWorkflow');
   });
 
+  it('when users are imported with createCards, then the run and the workflow input carry it', async () => {
+    await setConnection();
+    const res = await api.post('/v1/recipients/import', { entraUserIds: [randomUUID()], createCards: true });
+    expect(res.status, res.text).toBe(202);
+    const row = await t.db
+      .selectFrom('syncRuns')
+      .select('params')
+      .where('id', '=', res.body.syncRunId)
+      .executeTakeFirstOrThrow();
+    expect(row.params).toMatchObject({ createCards: true });
+    const history = await t.temporal.workflow.getHandle(res.body.workflowId).fetchHistory();
+    const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
+    const input = JSON.parse(Buffer.from(started!.input!.payloads![0]!.data!).toString());
+    expect(input).toMatchObject({ userCount: 1, createCards: true });
+  });
+
   it('when users are imported without an Entra connection, then it answers 409 saying how to set one', async () => {
     const ws = await t.createWorkspace();
     const res = await as(t.app, ws.apiKey).post('/v1/recipients/import', { entraUserIds: [randomUUID()] });

@@ -6,6 +6,7 @@ import request from 'supertest';
 import { createApp, type AppDeps } from '../../api/app';
 import type { EntraClientFactory } from '../../api/entra';
 import type { Db } from '../../db/database';
+import { emulatorOutboundPolicy } from '../helpers/outbound';
 import { testDb, testTemporalClient } from '../helpers/stack';
 
 export const ADMIN_TOKEN = 'test-admin-token';
@@ -45,6 +46,7 @@ export async function startApiTest(overrides: Partial<AppDeps> = {}): Promise<Ap
       encryptionKey: ENCRYPTION_KEY,
     },
     entraClientFor: noEntra,
+    outboundPolicy: emulatorOutboundPolicy(),
     logger: pino({ level: process.env.TEST_API_LOG ? 'debug' : 'silent' }),
     metricsRegistry: registry,
     rateLimit: { capacity: 10_000, refillPerSecond: 10_000 },

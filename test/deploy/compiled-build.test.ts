@@ -30,6 +30,8 @@ const baseEnv = (): NodeJS.ProcessEnv => ({
   TEMPORAL_ADDRESS: inject('temporalAddress'),
   ENCRYPTION_KEY: ENCRYPTION_KEY.toString('hex'),
   ADMIN_TOKEN,
+  // The emulator is the only host besides Microsoft's clouds these processes may call.
+  OUTBOUND_ALLOW_HOSTS: new URL(inject('emulatorUrl')).host,
   LOG_LEVEL: 'info',
 });
 

@@ -25,7 +25,7 @@ describe('reading a Graph collection as it arrives', () => {
       '{"id":"2"}]}',
     );
     const heard: string[] = [];
-    const page = readCollection<{ id: string }>(response, (l) => heard.push(l));
+    const page = readCollection<{ id: string }>(response, (l) => heard.push(l), 1_000_000);
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(heard).toEqual([link]);
     release();
@@ -37,7 +37,7 @@ describe('reading a Graph collection as it arrives', () => {
   it('when the next link comes after value, then nothing is handed over early and the whole body still parses', async () => {
     const body = '{"value":[{"id":"1"}],"@odata.nextLink":"https://graph.example/next"}';
     const heard: string[] = [];
-    const collection = await readCollection(new Response(body), (l) => heard.push(l));
+    const collection = await readCollection(new Response(body), (l) => heard.push(l), 1_000_000);
     expect(heard).toEqual([]);
     expect(collection['@odata.nextLink']).toBe('https://graph.example/next');
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { emulatorOutbound } from '../helpers/outbound';
 import { createEntraClient } from '../../graph/entra-client';
 import { freshTenant } from './support/emulator';
 
@@ -12,7 +13,7 @@ describe('the connection test', () => {
     { roles: [], missing: ['User.Read.All', 'GroupMember.Read.All'] },
   ])('when the app has $roles, then it reports missing $missing', async ({ roles, missing }) => {
     const { conn } = await freshTenant({ users: 2, roles });
-    const result = await createEntraClient(conn).testConnection();
+    const result = await createEntraClient(conn, emulatorOutbound()).testConnection();
     expect(result.missingPermissions).toEqual(missing);
     expect(result.ok).toBe(missing.length === 0);
     if (missing.length > 0) expect(result.detail).toMatch(/admin consent/);
@@ -20,7 +21,7 @@ describe('the connection test', () => {
 
   it('when consent is granted after a first test, then the next test sees it (fresh token)', async () => {
     const { admin, conn } = await freshTenant({ users: 2, roles: ['User.Read.All'] });
-    const client = createEntraClient(conn);
+    const client = createEntraClient(conn, emulatorOutbound());
     expect((await client.testConnection()).missingPermissions).toEqual(['GroupMember.Read.All']);
     await admin.setRoles(['User.Read.All', 'GroupMember.Read.All']);
     expect(await client.testConnection()).toMatchObject({ ok: true, missingPermissions: [] });
@@ -28,7 +29,10 @@ describe('the connection test', () => {
 
   it('when the secret is wrong, then it reports the credential problem instead of throwing', async () => {
     const { conn } = await freshTenant({ users: 2 });
-    const result = await createEntraClient({ ...conn, clientSecret: 'wrong' }).testConnection();
+    const result = await createEntraClient(
+      { ...conn, clientSecret: 'wrong' },
+      emulatorOutbound(),
+    ).testConnection();
     expect(result).toMatchObject({ ok: false, missingPermissions: [], errorCode: 'invalid_credentials' });
     expect(result.detail).toMatch(/AADSTS7000215/);
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { emulatorOutbound } from '../helpers/outbound';
 import { createEntraClient, type EntraClient } from '../../graph/entra-client';
 import { EntraError } from '../../graph/errors';
 import { PLAIN_TRAITS, freshTenant } from './support/emulator';
@@ -37,7 +38,7 @@ describe('delta queries for incremental syncs', () => {
       groups: [{ displayName: 'G', users: 1100, nonUserMembers: 1 }],
     });
     const groupId = tenant.groups[0].id;
-    const client = createEntraClient(conn);
+    const client = createEntraClient(conn, emulatorOutbound());
 
     const initial = await membersRound(client, groupId, null);
     expect(initial.added).toHaveLength(1100); // users only: the device, contact and service principal are left out
@@ -56,7 +57,7 @@ describe('delta queries for incremental syncs', () => {
 
   it('when users change, get disabled or deleted, then users/delta reports them with @removed for deletions', async () => {
     const { admin, conn } = await freshTenant({ users: 1100, traits: PLAIN_TRAITS });
-    const client = createEntraClient(conn);
+    const client = createEntraClient(conn, emulatorOutbound());
     const initial = await usersRound(client, null);
     expect(initial.users).toHaveLength(1100);
 
@@ -77,7 +78,7 @@ describe('delta queries for incremental syncs', () => {
 
   it('when a delta link has expired, then delta_token_expired says to run a full sync', async () => {
     const { tenant, admin, conn } = await freshTenant({ users: 5 });
-    const client = createEntraClient(conn);
+    const client = createEntraClient(conn, emulatorOutbound());
     const { deltaLink } = await membersRound(client, tenant.groups[0].id, null);
     await admin.expireDeltaTokens();
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { emulatorOutbound } from '../helpers/outbound';
 import { createEntraClient } from '../../graph/entra-client';
 import { EntraError, isRetryable } from '../../graph/errors';
 import { connectionOf, freshTenant } from './support/emulator';
@@ -20,7 +21,7 @@ async function failure(call: () => Promise<unknown>): Promise<{ error: EntraErro
 describe('failures a retry cannot fix fail once, fast, with what to do', () => {
   it('when the client secret is wrong, then invalid_credentials names AADSTS7000215 and the fix, after one token request', async () => {
     const { tenant, admin, conn } = await freshTenant({ users: 3 });
-    const client = createEntraClient({ ...conn, clientSecret: 'not-the-secret' });
+    const client = createEntraClient({ ...conn, clientSecret: 'not-the-secret' }, emulatorOutbound());
     const { error, ms } = await failure(() => client.getGroup(tenant.groups[0].id));
 
     expect(error.code).toBe('invalid_credentials');
@@ -38,7 +39,9 @@ describe('failures a retry cannot fix fail once, fast, with what to do', () => {
   it('when the client id is unknown in the tenant, then invalid_credentials names AADSTS700016', async () => {
     const { tenant, conn } = await freshTenant({ users: 3 });
     const { error } = await failure(() =>
-      createEntraClient({ ...conn, clientId: randomUUID() }).getGroup(tenant.groups[0].id),
+      createEntraClient({ ...conn, clientId: randomUUID() }, emulatorOutbound()).getGroup(
+        tenant.groups[0].id,
+      ),
     );
     expect(error.code).toBe('invalid_credentials');
     expect(error.message).toMatch(/AADSTS700016/);
@@ -47,7 +50,9 @@ describe('failures a retry cannot fix fail once, fast, with what to do', () => {
   it('when the tenant does not exist, then unknown_tenant says to check the tenant id', async () => {
     const { tenant } = await freshTenant({ users: 3 });
     const conn = connectionOf(tenant, { tenantId: randomUUID() });
-    const { error, ms } = await failure(() => createEntraClient(conn).getGroup(tenant.groups[0].id));
+    const { error, ms } = await failure(() =>
+      createEntraClient(conn, emulatorOutbound()).getGroup(tenant.groups[0].id),
+    );
 
     expect(error.code).toBe('unknown_tenant');
     expect(error.retryable).toBe(false);
@@ -58,7 +63,11 @@ describe('failures a retry cannot fix fail once, fast, with what to do', () => {
   it('when the app lacks GroupMember.Read.All, then missing_permission says to grant it with admin consent, after one Graph request', async () => {
     const { tenant, admin, conn } = await freshTenant({ users: 3, roles: ['User.Read.All'] });
     const { error, ms } = await failure(() =>
-      createEntraClient(conn).listGroupUsers({ groupId: tenant.groups[0].id, transitive: false, select: [] }),
+      createEntraClient(conn, emulatorOutbound()).listGroupUsers({
+        groupId: tenant.groups[0].id,
+        transitive: false,
+        select: [],
+      }),
     );
 
     expect(error.code).toBe('missing_permission');
@@ -72,14 +81,14 @@ describe('failures a retry cannot fix fail once, fast, with what to do', () => {
   it('when the app lacks User.Read.All, then reading a user fails with missing_permission naming it', async () => {
     const { admin, conn } = await freshTenant({ users: 3, roles: ['GroupMember.Read.All'] });
     const [user] = await admin.listUsers();
-    const { error } = await failure(() => createEntraClient(conn).getUser(user.id, []));
+    const { error } = await failure(() => createEntraClient(conn, emulatorOutbound()).getUser(user.id, []));
     expect(error.code).toBe('missing_permission');
     expect(error.missingPermissions).toEqual(['User.Read.All']);
   });
 
   it('when the group does not exist, then group_not_found is thrown after one request', async () => {
     const { admin, conn } = await freshTenant({ users: 3 });
-    const client = createEntraClient(conn);
+    const client = createEntraClient(conn, emulatorOutbound());
     const missing = randomUUID();
     const { error, ms } = await failure(() =>
       client.listGroupUsers({ groupId: missing, transitive: true, select: [] }),
@@ -98,7 +107,7 @@ describe('failures a retry cannot fix fail once, fast, with what to do', () => {
 
   it('when the group id is not a GUID, then group_not_found is thrown without calling Graph', async () => {
     const { admin, conn } = await freshTenant({ users: 3 });
-    const { error } = await failure(() => createEntraClient(conn).getGroup('Sales Team'));
+    const { error } = await failure(() => createEntraClient(conn, emulatorOutbound()).getGroup('Sales Team'));
     expect(error.code).toBe('group_not_found');
     expect((await admin.counters()).total).toBe(0);
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { emulatorOutbound } from '../helpers/outbound';
 import { createEntraClient, type GraphUser } from '../../graph/entra-client';
 import { isEntraError } from '../../graph/errors';
 import { PLAIN_TRAITS, freshTenant } from './support/emulator';
@@ -25,7 +26,7 @@ describe('listing group members with MSAL and the Graph client over HTTPS', () =
       traits: PLAIN_TRAITS,
       groups: [{ displayName: 'Big', users: 'all' }],
     });
-    const client = createEntraClient(conn);
+    const client = createEntraClient(conn, emulatorOutbound());
     const pages = await listAll(client, {
       groupId: tenant.groups[0].id,
       transitive: false,
@@ -51,9 +52,11 @@ describe('listing group members with MSAL and the Graph client over HTTPS', () =
 
   it('when the same connection is used by several clients, then MSAL serves the cached token', async () => {
     const { tenant, admin, conn } = await freshTenant({ users: 5 });
-    await createEntraClient(conn).getGroup(tenant.groups[0].id);
-    await createEntraClient(conn).getGroup(tenant.groups[0].id);
-    const group = await createEntraClient(conn, { background: true }).getGroup(tenant.groups[0].id);
+    await createEntraClient(conn, emulatorOutbound()).getGroup(tenant.groups[0].id);
+    await createEntraClient(conn, emulatorOutbound()).getGroup(tenant.groups[0].id);
+    const group = await createEntraClient(conn, emulatorOutbound(), { background: true }).getGroup(
+      tenant.groups[0].id,
+    );
 
     expect(group).toEqual({
       id: tenant.groups[0].id,
@@ -76,7 +79,7 @@ describe('listing group members with MSAL and the Graph client over HTTPS', () =
     });
     const parent = tenant.groups.find((g) => g.displayName === 'Parent')!;
     expect(parent.memberCount).toBe(14); // 10 users, a device, a contact, a service principal, a group
-    const client = createEntraClient(conn);
+    const client = createEntraClient(conn, emulatorOutbound());
 
     const direct = (await listAll(client, { groupId: parent.id, transitive: false, select: [] })).flat();
     const transitive = (await listAll(client, { groupId: parent.id, transitive: true, select: [] })).flat();
@@ -96,7 +99,11 @@ describe('listing group members with MSAL and the Graph client over HTTPS', () =
     const [deleted] = await admin.listUsers({ filter: 'deleted' });
     const [noMail] = await admin.listUsers({ filter: 'noMail' });
     const users = (
-      await listAll(createEntraClient(conn), { groupId: tenant.groups[0].id, transitive: false, select: [] })
+      await listAll(createEntraClient(conn, emulatorOutbound()), {
+        groupId: tenant.groups[0].id,
+        transitive: false,
+        select: [],
+      })
     ).flat();
     const byId = new Map(users.map((u) => [u.id, u]));
 
@@ -114,7 +121,7 @@ describe('listing group members with MSAL and the Graph client over HTTPS', () =
       traits: PLAIN_TRAITS,
       groups: [{ displayName: 'G', users: 'all' }],
     });
-    const client = createEntraClient(conn);
+    const client = createEntraClient(conn, emulatorOutbound());
     const args = { groupId: tenant.groups[0].id, transitive: false, select: ['displayName'] };
     const first = await client.listGroupUsers(args);
     await admin.expireSkiptokens();

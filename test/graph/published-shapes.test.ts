@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { EmulatedTenant, TenantControl } from '../../emulator/control-client';
+import { emulatorOutbound } from '../helpers/outbound';
 import { createEntraClient } from '../../graph/entra-client';
 import {
   graphSpec,
@@ -159,7 +160,7 @@ describe('emulator responses match Microsoft’s published Graph v1.0 descriptio
 
   it('when our client talks to Graph, then every request path and query option is one the published API has', async () => {
     await admin.resetCounters();
-    const client = createEntraClient({ ...tenant });
+    const client = createEntraClient({ ...tenant }, emulatorOutbound());
     await client.getGroup(groupId);
     await client.listGroupUsers({ groupId, transitive: true, select: ['jobTitle'] });
     await client.listGroupUsers({ groupId, transitive: false, select: ['jobTitle'] });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { emulatorOutbound } from '../helpers/outbound';
 import { createEntraClient } from '../../graph/entra-client';
 import { EntraError } from '../../graph/errors';
 import { PLAIN_TRAITS, freshTenant } from './support/emulator';
@@ -12,7 +13,7 @@ describe('throttling: our middleware is the only retry layer and honours Retry-A
       groups: [{ displayName: 'Big', users: 'all' }],
     });
     await admin.setFaults({ throttleRate: 0.2, retryAfterSeconds: 1 });
-    const client = createEntraClient(conn);
+    const client = createEntraClient(conn, emulatorOutbound());
 
     const ids: string[] = [];
     let nextLink: string | null = null;
@@ -39,7 +40,7 @@ describe('throttling: our middleware is the only retry layer and honours Retry-A
     const { tenant, admin, conn } = await freshTenant({ users: 3 });
     await admin.setFaults({ throttleRate: 1, retryAfterSeconds: 1 });
     const started = Date.now();
-    const error = await createEntraClient(conn, { maxThrottleRetries: 2 })
+    const error = await createEntraClient(conn, emulatorOutbound(), { maxThrottleRetries: 2 })
       .getGroup(tenant.groups[0].id)
       .catch((e: unknown) => e);
 
@@ -56,7 +57,7 @@ describe('throttling: our middleware is the only retry layer and honours Retry-A
   it('when Retry-After is longer than the client may sleep, then it fails at once and hands the wait to the caller', async () => {
     const { tenant, admin, conn } = await freshTenant({ users: 3 });
     await admin.setFaults({ throttleRate: 1, retryAfterSeconds: 120 });
-    const error = (await createEntraClient(conn)
+    const error = (await createEntraClient(conn, emulatorOutbound())
       .getGroup(tenant.groups[0].id)
       .catch((e: unknown) => e)) as EntraError;
 
@@ -69,7 +70,7 @@ describe('throttling: our middleware is the only retry layer and honours Retry-A
     // the fault dice are seeded per tenant: with seed 1 the second Graph request gets the 503
     const { tenant, admin, conn } = await freshTenant({ seed: 1, users: 3 });
     await admin.setFaults({ unavailableRate: 0.3, retryAfterSeconds: 1 });
-    const client = createEntraClient(conn);
+    const client = createEntraClient(conn, emulatorOutbound());
     for (let i = 0; i < 3; i++) await client.getGroup(tenant.groups[0].id);
     const counters = await admin.counters();
     expect(counters.unavailable).toBeGreaterThan(0);
@@ -82,7 +83,10 @@ describe('throttling: our middleware is the only retry layer and honours Retry-A
     const { tenant, admin, conn } = await freshTenant({ seed: 7, users: 5 });
     await admin.setFaults({ throttleRate: 0.3, retryAfterSeconds: 1 });
     const seen: { path: string; status: number; throttled: boolean }[] = [];
-    const client = createEntraClient(conn, { background: true, onRequest: (info) => seen.push(info) });
+    const client = createEntraClient(conn, emulatorOutbound(), {
+      background: true,
+      onRequest: (info) => seen.push(info),
+    });
     await client.getGroup(tenant.groups[0].id);
     await client.listGroupUsers({ groupId: tenant.groups[0].id, transitive: false, select: [] });
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { makePngPhoto } from '../../emulator/photos';
+import { emulatorOutbound } from '../helpers/outbound';
 import { createEntraClient } from '../../graph/entra-client';
 import { PLAIN_TRAITS, freshTenant } from './support/emulator';
 
@@ -13,7 +14,7 @@ describe('users by id, photos and the directory preview', () => {
     const users = await admin.listUsers({ limit: 43 });
     await admin.deleteUser(users[0].id);
     const unknown = [randomUUID(), randomUUID()];
-    const result = await createEntraClient(conn).getUsersByIds(
+    const result = await createEntraClient(conn, emulatorOutbound()).getUsersByIds(
       [...users.map((u) => u.id), ...unknown, users[5].id],
       ['department'],
     );
@@ -35,7 +36,7 @@ describe('users by id, photos and the directory preview', () => {
     const { admin, conn } = await freshTenant({ users: 10, traits: { ...PLAIN_TRAITS, photo: 0.01 } });
     const [withPhoto] = await admin.listUsers({ filter: 'photo' });
     const withoutPhoto = (await admin.listUsers()).find((u) => !u.hasPhoto)!;
-    const client = createEntraClient(conn);
+    const client = createEntraClient(conn, emulatorOutbound());
 
     const photo = await client.getPhoto(withPhoto.id);
     const signature = photo?.contentType === 'image/png' ? PNG_SIGNATURE : JPEG_SOI;
@@ -52,7 +53,7 @@ describe('users by id, photos and the directory preview', () => {
   it('when a user is read by id or by a guest UPN with #EXT#, then it is found; an unknown id is null', async () => {
     const { admin, conn } = await freshTenant({ users: 10, traits: { ...PLAIN_TRAITS, guest: 0.01 } });
     const [guest] = await admin.listUsers({ filter: 'guest' });
-    const client = createEntraClient(conn);
+    const client = createEntraClient(conn, emulatorOutbound());
 
     expect(await client.getUser(guest.id, ['displayName'])).toMatchObject({
       id: guest.id,
@@ -66,7 +67,7 @@ describe('users by id, photos and the directory preview', () => {
     const { admin, conn } = await freshTenant({ users: 30, traits: PLAIN_TRAITS });
     await admin.createUser({ props: { displayName: 'Zyxwv Quux', givenName: 'Zyxwv', surname: 'Quux' } });
     await admin.createGroup({ displayName: 'Zyxwv Fans', description: 'people named "Zyxwv"' });
-    const client = createEntraClient(conn);
+    const client = createEntraClient(conn, emulatorOutbound());
 
     const users = await client.searchUsers({ search: 'zyx' });
     const groups = await client.searchGroups({ search: 'Zyxwv' });

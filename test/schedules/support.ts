@@ -10,7 +10,7 @@ import type { EntraClientFactory } from '../../api/entra';
 import type { Db } from '../../db/database';
 import type { SyncRunRow } from '../../db/schema';
 import { createEmulatorControl, type EmulatedTenant } from '../../emulator/control-client';
-import { createEntraClient } from '../../graph/entra-client';
+import { emulatorEntraClientFor, emulatorOutboundPolicy } from '../helpers/outbound';
 import { formatLocalDateTime, localDateTimeAt } from '../../schedules/time-zones';
 import { startTestWorker, testDb, testTemporalClient, type RunningTestWorker } from '../helpers/stack';
 
@@ -35,7 +35,7 @@ export interface ScheduleTestStack {
 export async function startScheduleTest(opts: { worker: boolean }): Promise<ScheduleTestStack> {
   const db = testDb();
   const temporal = await testTemporalClient();
-  const deps = { db, encryptionKey: ENCRYPTION_KEY, entraClientFor: createEntraClient };
+  const deps = { db, encryptionKey: ENCRYPTION_KEY, entraClientFor: emulatorEntraClientFor() };
   const worker = opts.worker ? await startTestWorker({ activities: createActivities(deps) }) : null;
   const taskQueue = worker?.taskQueue ?? `schedules-test-${randomUUID()}`;
   const app = createApp({
@@ -48,7 +48,8 @@ export async function startScheduleTest(opts: { worker: boolean }): Promise<Sche
       adminToken: ADMIN_TOKEN,
       encryptionKey: ENCRYPTION_KEY,
     },
-    entraClientFor: createEntraClient as unknown as EntraClientFactory,
+    entraClientFor: emulatorEntraClientFor() as unknown as EntraClientFactory,
+    outboundPolicy: emulatorOutboundPolicy(),
     logger: pino({ level: process.env.TEST_API_LOG ? 'debug' : 'silent' }),
     metricsRegistry: new Registry(),
     rateLimit: { capacity: 10_000, refillPerSecond: 10_000 },

@@ -35,7 +35,7 @@ describe('delta group sync', () => {
         workspaceId: id,
         tenantId: tenant.tenantId,
         clientId: tenant.clientId,
-        clientSecretEncrypted: encryptSecret(tenant.clientSecret, key),
+        clientSecretEncrypted: encryptSecret(tenant.clientSecret, key, id),
         authorityHost: tenant.authorityHost,
         graphBaseUrl: tenant.graphBaseUrl,
       })

@@ -243,7 +243,7 @@ describe('group sync', () => {
     const { ws, groupId } = await seededGroup(2);
     await db
       .updateTable('entraConnections')
-      .set({ clientSecretEncrypted: encryptSecret('not-the-secret', key) })
+      .set({ clientSecretEncrypted: encryptSecret('not-the-secret', key, ws.id) })
       .where('workspaceId', '=', ws.id)
       .execute();
     const started = await startGroupSync(db, stack.temporal.client, stack.worker.taskQueue, ws.id, groupId);

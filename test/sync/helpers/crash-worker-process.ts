@@ -27,6 +27,7 @@ export async function startCrashingWorker(opts: {
       TEMPORAL_ADDRESS: inject('temporalAddress'),
       WORKFLOW_BUNDLE: inject('workflowBundlePath'),
       TASK_QUEUE: opts.taskQueue,
+      OUTBOUND_ALLOW_HOSTS: new URL(inject('emulatorUrl')).host,
       ENCRYPTION_KEY: opts.encryptionKey.toString('hex'),
       CRASH_ACTIVITY: opts.activity,
       CRASH_AT_TRANSACTION: String(opts.atTransaction),

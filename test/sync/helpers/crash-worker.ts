@@ -7,7 +7,9 @@ import { Context } from '@temporalio/activity';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { createActivities } from '../../../activities';
 import { createDatabase, type Db } from '../../../db/database';
-import { createEntraClient } from '../../../graph/entra-client';
+import { entraClientFactory } from '../../../graph/entra-client';
+import { createOutbound } from '../../../net/outbound';
+import { parseOutboundAllowHosts } from '../../../net/outbound-policy';
 import { createWorker } from '../../../worker/create-worker';
 
 const env = (name: string): string => {
@@ -45,7 +47,7 @@ async function main(): Promise<void> {
   const activities = createActivities({
     db: crashingDb(db, env('CRASH_ACTIVITY'), Number(env('CRASH_AT_TRANSACTION'))),
     encryptionKey: Buffer.from(env('ENCRYPTION_KEY'), 'hex'),
-    entraClientFor: createEntraClient,
+    entraClientFor: entraClientFactory(createOutbound(parseOutboundAllowHosts(env('OUTBOUND_ALLOW_HOSTS')))),
   });
   const connection = await NativeConnection.connect({ address: env('TEMPORAL_ADDRESS') });
   const worker = await createWorker({

@@ -11,7 +11,8 @@ import {
   type CreateTenantInput,
   type EmulatedTenant,
 } from '../../../emulator/control-client';
-import { createEntraClient } from '../../../graph/entra-client';
+import type { GraphLimits } from '../../../contracts/graph-limits';
+import { emulatorEntraClientFor } from '../../helpers/outbound';
 import { DEFAULT_CARD_TEMPLATE } from '../../../domain/card';
 import { DEFAULT_SYNC_OPTIONS } from '../../../domain/sync-options';
 import { type FieldSetting } from '../../../domain/fields';
@@ -33,9 +34,14 @@ export interface Workspace {
   control: ReturnType<ReturnType<typeof createEmulatorControl>['tenant']>;
 }
 
-/** Real activities on the emulator, with a test encryption key. */
-export function testActivities(db: Db, encryptionKey: Buffer): SyncActivities {
-  return createActivities({ db, encryptionKey, entraClientFor: createEntraClient });
+/** Real activities on the emulator, with a test encryption key (and, when given, lowered Graph caps). */
+export function testActivities(db: Db, encryptionKey: Buffer, graphLimits?: GraphLimits): SyncActivities {
+  return createActivities({
+    db,
+    encryptionKey,
+    entraClientFor: emulatorEntraClientFor(graphLimits),
+    graphLimits,
+  });
 }
 
 export const testEncryptionKey = (): Buffer => randomBytes(32);
@@ -59,7 +65,7 @@ export async function createWorkspace(
       workspaceId: id,
       tenantId: tenant.tenantId,
       clientId: tenant.clientId,
-      clientSecretEncrypted: encryptSecret(tenant.clientSecret, encryptionKey),
+      clientSecretEncrypted: encryptSecret(tenant.clientSecret, encryptionKey, id),
       authorityHost: tenant.authorityHost,
       graphBaseUrl: tenant.graphBaseUrl,
     })
@@ -212,6 +218,7 @@ export async function startImport(
   taskQueue: string,
   workspaceId: string,
   entraUserIds: string[],
+  opts: { createCards?: boolean } = {},
 ): Promise<StartedSync> {
   const syncRunId = randomUUID();
   const workflowId = importWorkflowId(syncRunId);
@@ -231,7 +238,15 @@ export async function startImport(
   const handle = await client.workflow.start('importUsersWorkflow', {
     taskQueue,
     workflowId,
-    args: [{ workspaceId, trigger: 'api', syncRunId, userCount: entraUserIds.length }],
+    args: [
+      {
+        workspaceId,
+        trigger: 'api',
+        syncRunId,
+        userCount: entraUserIds.length,
+        createCards: opts.createCards,
+      },
+    ],
   });
   return wrap(handle, syncRunId);
 }

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll } from 'vitest';
 import type { Db } from '../../../db/database';
+import type { GraphLimits } from '../../../contracts/graph-limits';
 import { startTestWorker, testDb, testTemporalClient, type RunningTestWorker } from '../../helpers/stack';
 import { testActivities, testEncryptionKey } from './sync-fixture';
 
@@ -16,11 +17,13 @@ export interface SyncStack {
 }
 
 /** The suite's database pool, Temporal client and worker, started before and stopped after its tests. */
-export function useSyncStack(): SyncStack {
+export function useSyncStack(opts: { graphLimits?: GraphLimits } = {}): SyncStack {
   const stack = { db: testDb(), key: testEncryptionKey() } as SyncStack;
   beforeAll(async () => {
     stack.temporal = await testTemporalClient();
-    stack.worker = await startTestWorker({ activities: testActivities(stack.db, stack.key) });
+    stack.worker = await startTestWorker({
+      activities: testActivities(stack.db, stack.key, opts.graphLimits),
+    });
   });
   afterAll(async () => {
     await stack.worker?.stop();

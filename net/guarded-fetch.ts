@@ -1,0 +1,101 @@
+import type { IncomingMessage } from 'node:http';
+import https from 'node:https';
+import { Readable } from 'node:stream';
+import zlib from 'node:zlib';
+
+/** The fetch signature the Graph client and MSAL's network module call. */
+export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
+const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
+
+/**
+ * fetch over node:https with a given agent, so every connection goes through its checks (the
+ * global fetch has its own pool that an https.Agent cannot guard). Redirects are not followed:
+ * a redirect could point anywhere, so it reaches the caller as the 3xx it is.
+ */
+export function fetchThroughAgent(agent: https.Agent): FetchLike {
+  return async (input, init = {}) => {
+    const request = input instanceof Request ? input : null;
+    const url = new URL(request ? request.url : String(input));
+    if (url.protocol !== 'https:') throw new TypeError(`fetch failed: ${url.protocol} is not https`);
+    const method = (init.method ?? request?.method ?? 'GET').toUpperCase();
+    const headers = new Headers(init.headers ?? request?.headers);
+    const body = await bodyBytes(init.body ?? (request?.body ? await request.arrayBuffer() : null));
+    if (body) headers.set('content-length', String(body.length));
+    // as fetch does; the answer is decoded below, and callers cap the decoded bytes
+    if (!headers.has('accept-encoding')) headers.set('accept-encoding', 'gzip, deflate, br');
+    const signal = init.signal ?? request?.signal ?? undefined;
+    signal?.throwIfAborted();
+
+    return new Promise<Response>((resolve, reject) => {
+      const req = https.request(url, { method, agent, headers: Object.fromEntries(headers) });
+      const onAbort = () => req.destroy(signal!.reason as Error);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      req.on('error', (err) => {
+        signal?.removeEventListener('abort', onAbort);
+        reject(signal?.aborted ? signal.reason : new TypeError('fetch failed', { cause: err }));
+      });
+      req.on('response', (res) => {
+        res.on('close', () => signal?.removeEventListener('abort', onAbort));
+        if (signal)
+          signal.addEventListener('abort', () => res.destroy(signal.reason as Error), { once: true });
+        resolve(toResponse(res, method));
+      });
+      req.end(body ?? undefined);
+    });
+  };
+}
+
+function toResponse(res: IncomingMessage, method: string): Response {
+  const headers = new Headers();
+  for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) {
+    try {
+      headers.append(res.rawHeaders[i], res.rawHeaders[i + 1]);
+    } catch {
+      // a header value fetch would refuse: leave it out rather than fail the response
+    }
+  }
+  const status = res.statusCode ?? 502;
+  if (NULL_BODY_STATUSES.has(status) || method === 'HEAD') {
+    res.resume();
+    return new Response(null, { status, statusText: res.statusMessage, headers });
+  }
+  const stream = decoded(res, headers.get('content-encoding'));
+  if (stream !== res) {
+    headers.delete('content-encoding');
+    headers.delete('content-length');
+  }
+  return new Response(Readable.toWeb(stream) as ReadableStream<Uint8Array>, {
+    status,
+    statusText: res.statusMessage,
+    headers,
+  });
+}
+
+function decoded(res: IncomingMessage, encoding: string | null): Readable {
+  const pipe = (decoder: NodeJS.ReadWriteStream) => {
+    res.on('error', (err) => (decoder as unknown as Readable).destroy(err));
+    return res.pipe(decoder) as unknown as Readable;
+  };
+  switch (encoding?.trim().toLowerCase()) {
+    case 'gzip':
+    case 'x-gzip':
+      return pipe(zlib.createGunzip());
+    case 'deflate':
+      return pipe(zlib.createInflate());
+    case 'br':
+      return pipe(zlib.createBrotliDecompress());
+    default:
+      return res;
+  }
+}
+
+async function bodyBytes(body: RequestInit['body'] | ArrayBuffer): Promise<Buffer | null> {
+  if (body === null || body === undefined) return null;
+  if (typeof body === 'string') return Buffer.from(body, 'utf8');
+  if (body instanceof URLSearchParams) return Buffer.from(body.toString(), 'utf8');
+  if (body instanceof ArrayBuffer) return Buffer.from(body);
+  if (ArrayBuffer.isView(body)) return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  if (body instanceof Blob) return Buffer.from(await body.arrayBuffer());
+  throw new TypeError('fetch failed: this request body type is not supported by the guarded fetch');
+}
