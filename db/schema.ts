@@ -247,9 +247,9 @@ export interface RecipientChangesTable {
   newValue: string | null;
   reason: string | null;
   source: RecipientChangeSource;
-  /** A held run's planned removal (written by planCleanUp), not a change made. */
-  planned: Generated<boolean>;
   createdAt: CreatedAt;
+  /** A change a run only plans (a held run's removals): listed with the run, not in the recipient's history. */
+  planned: Generated<boolean>;
 }
 
 export interface SchedulesTable {
