@@ -22,7 +22,7 @@ export interface CleanUpPlan extends CountsResult {
   memberCount: number;
   exceedsThreshold: boolean;
   reason: string;
-  /** The held cleanup by effect (all zero within the threshold are still counted). */
+  /** The cleanup by effect, one per recipient (cleanupOutcome); the three add up to wouldRemove. */
   wouldDeactivate?: number;
   wouldDelete?: number;
   wouldRemoveFromGroup?: number;
