@@ -10,7 +10,7 @@ import {
   insertSyncRun,
   setTemporalRunId,
 } from '../db/repositories/sync-run-queries';
-import type { SyncRunKind } from '../contracts/sync-runs';
+import type { RunActor, SyncRunKind } from '../contracts/sync-runs';
 import { GroupIdKey, SyncKindKey, SyncTriggerKey, WorkspaceIdKey } from '../contracts/search-attributes';
 import { waitForClosingWorkflow } from './closing-workflow';
 import type { ApiContext } from './context';
@@ -38,6 +38,8 @@ export interface StartSyncRequest {
   params?: Record<string, unknown>;
   /** The workflow's single argument, given the new run's id. */
   input: (syncRunId: string) => object;
+  /** The caller: on the run record, and in the input for the runs a workspace sync starts. */
+  startedBy?: RunActor;
 }
 
 /** How long a start waits for a just-finished run's workflow to close before answering 409. */
@@ -102,6 +104,7 @@ async function attemptStart(
       groupId: req.groupId ?? null,
       recipientId: req.recipientId ?? null,
       params: JSON.stringify(req.params ?? {}),
+      startedBy: req.startedBy ? JSON.stringify(req.startedBy) : null,
       counts: '{}',
       checkpoint: '{}',
       workflowId,
@@ -127,7 +130,7 @@ async function attemptStart(
     const handle = await ctx.temporal.workflow.start(req.workflowType, {
       taskQueue: ctx.config.taskQueue,
       workflowId,
-      args: [req.input(syncRunId)],
+      args: [{ ...req.input(syncRunId), ...(req.startedBy ? { startedBy: req.startedBy } : {}) }],
       typedSearchAttributes: searchAttributes,
       memo: { syncRunId, workspaceId: req.workspaceId },
     });

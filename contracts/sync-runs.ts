@@ -68,3 +68,21 @@ export const PHASES = [
   'done',
 ] as const;
 export type Phase = (typeof PHASES)[number];
+
+/** Who started, approved or canceled a run: an API key (by id), a Temporal Schedule (by id), or the operator. */
+export interface RunActor {
+  type: 'apiKey' | 'schedule' | 'admin';
+  id: string;
+}
+
+export type HoldOutcome = 'approved' | 'canceled' | 'timed_out';
+
+/** Why a run waits for approval and what the held cleanup would do; `outcome` once the hold ends. */
+export interface RunHold {
+  reason: string;
+  threshold: { maxCount: number | null; maxPercent: number | null };
+  wouldDeactivate: number;
+  wouldDelete: number;
+  wouldRemoveFromGroup: number;
+  outcome: HoldOutcome | null;
+}

@@ -2,7 +2,7 @@
  * Workflow ids and inputs the API, the schedules, the worker and the workflows agree on.
  * Deterministic code only: workflows import this file.
  */
-import type { SyncTrigger } from './sync-runs';
+import type { RunActor, SyncTrigger } from './sync-runs';
 
 export const DEFAULT_TASK_QUEUE = 'entra-sync';
 
@@ -21,6 +21,8 @@ export interface SyncRunRef {
   syncRunId?: string;
   trigger: SyncTrigger;
   parentRunId?: string;
+  /** Recorded on the run as `startedBy` (the API writes it itself; a Schedule passes it here). */
+  startedBy?: RunActor;
 }
 
 export interface GroupSyncInput extends SyncRunRef {

@@ -1,6 +1,8 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type {
   RunCounts,
+  RunActor,
+  RunHold,
   SyncRunError,
   SyncRunKind,
   SyncRunStatus,
@@ -218,6 +220,11 @@ export interface SyncRunsTable {
   temporalRunId: string | null;
   /** A completed group run: the group's size after it. */
   memberCount: ColumnType<number | null, number | null | undefined, number | null>;
+  /** Set when the deletion threshold held the run; keeps its outcome after. */
+  hold: ColumnType<RunHold | null, string | null | undefined, string | null>;
+  startedBy: ColumnType<RunActor | null, string | null | undefined, string | null>;
+  approvedBy: ColumnType<RunActor | null, string | null | undefined, string | null>;
+  canceledBy: ColumnType<RunActor | null, string | null | undefined, string | null>;
   startedAt: CreatedAt;
   finishedAt: Date | null;
 }
@@ -257,7 +264,7 @@ export interface RecipientChangesTable {
   reason: string | null;
   source: RecipientChangeSource;
   createdAt: CreatedAt;
-  /** A change a run only plans (a preview): listed with the run, not in the recipient's history. */
+  /** A change a run only plans (a preview, a held run's removals): listed with the run, not in the recipient's history. */
   planned: Generated<boolean>;
 }
 

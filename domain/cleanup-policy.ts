@@ -57,15 +57,29 @@ export function cleanupEffect(kind: CleanupKind, options: CleanupOptions): Clean
   }
 }
 
+/** What the effect does to this recipient, in the deletion threshold's terms; null: nothing changes. */
+export type CleanupOutcome = 'deactivate' | 'delete' | 'remove_from_group';
+
+/**
+ * The one change an effect makes to a recipient, the strongest first (a removed member deactivated
+ * also leaves the group: that counts as deactivate). Mirrored in SQL by `writePlannedRemovals`.
+ */
+export function cleanupOutcome(
+  effect: Pick<CleanupEffect, 'removeMembership' | 'status'>,
+  recipient: { status: RecipientStatus; isMember: boolean },
+): CleanupOutcome | null {
+  if (effect.status === 'deleted' && recipient.status !== 'deleted') return 'delete';
+  if (effect.status === 'deactivated' && recipient.status === 'active') return 'deactivate';
+  if (effect.removeMembership && recipient.isMember) return 'remove_from_group';
+  return null;
+}
+
 /** Whether the effect changes anything for this recipient (the deletion threshold counts only these). */
 export function cleanupChangesSomething(
   effect: CleanupEffect,
   recipient: { status: RecipientStatus; isMember: boolean },
 ): boolean {
-  if (effect.removeMembership && recipient.isMember) return true;
-  if (effect.status === 'deactivated') return recipient.status === 'active';
-  if (effect.status === 'deleted') return recipient.status !== 'deleted';
-  return false;
+  return cleanupOutcome(effect, recipient) !== null;
 }
 
 /**

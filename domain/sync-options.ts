@@ -12,6 +12,8 @@ export interface SyncOptions {
   createCardsForNewMembers: boolean;
   includeGuests: boolean;
   deletionThreshold: { maxCount: number | null; maxPercent: number | null };
+  /** How long a run held by the threshold waits for approval; then its cleanup is skipped. */
+  approvalTimeoutHours: number;
 }
 
 /** What a newly linked group starts with. */
@@ -23,4 +25,5 @@ export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
   createCardsForNewMembers: true,
   includeGuests: false,
   deletionThreshold: { maxCount: 50, maxPercent: 10 },
+  approvalTimeoutHours: 72,
 };

@@ -42,11 +42,14 @@ export function scheduleAction(
     workspaceId: target.workspaceId,
     ...(target.scope === 'group' ? { groupId: target.groupId } : {}),
   };
+  // Fixed in the action: schedules created before this field start runs without `startedBy`.
+  const startedBy = { type: 'schedule' as const, id: opts.scheduleId };
   if (target.scope === 'group') {
     const input: GroupSyncInput = {
       workspaceId: target.workspaceId,
       groupId: target.groupId,
       trigger: 'schedule',
+      startedBy,
     };
     return {
       type: 'startWorkflow',
@@ -58,7 +61,7 @@ export function scheduleAction(
       memo,
     };
   }
-  const input: WorkspaceSyncInput = { workspaceId: target.workspaceId, trigger: 'schedule' };
+  const input: WorkspaceSyncInput = { workspaceId: target.workspaceId, trigger: 'schedule', startedBy };
   return {
     type: 'startWorkflow',
     workflowType: 'workspaceSyncWorkflow',

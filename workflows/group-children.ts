@@ -9,6 +9,7 @@ import {
 import type { ChildOutcome } from '../activities/workspace-sync/index';
 import { GroupIdKey, SyncKindKey, SyncTriggerKey, WorkspaceIdKey } from '../contracts/search-attributes';
 import { groupSyncWorkflowId, type GroupSyncInput } from '../contracts/workflows';
+import type { RunActor } from '../contracts/sync-runs';
 
 /** Started by name: only the group sync's input matters here, not its module. */
 type GroupSyncWorkflow = (input: GroupSyncInput) => Promise<unknown>;
@@ -18,6 +19,8 @@ export interface GroupChildrenOptions {
   /** The workspace run the children's records point to. */
   parentRunId: string;
   trigger: 'schedule' | 'workspace';
+  /** Whoever started the workspace sync started its children too. */
+  startedBy?: RunActor;
   concurrency: number;
   /** Called as each child ends, in the order they end. */
   onOutcome(outcome: ChildOutcome): void;
@@ -45,11 +48,11 @@ export async function syncGroupsInWindow(groupIds: string[], opts: GroupChildren
 
 /** One group's sync as a child, and how it ended; a failed child does not fail the workspace sync. */
 async function syncGroup(groupId: string, opts: GroupChildrenOptions): Promise<ChildOutcome> {
-  const { workspaceId, parentRunId, trigger } = opts;
+  const { workspaceId, parentRunId, trigger, startedBy } = opts;
   try {
     const child = await startChild<GroupSyncWorkflow>('groupSyncWorkflow', {
       workflowId: groupSyncWorkflowId(groupId),
-      args: [{ workspaceId, groupId, trigger, parentRunId }],
+      args: [{ workspaceId, groupId, trigger, parentRunId, ...(startedBy ? { startedBy } : {}) }],
       typedSearchAttributes: [
         { key: WorkspaceIdKey, value: workspaceId },
         { key: GroupIdKey, value: groupId },

@@ -41,6 +41,7 @@ export async function runSync(
       mode: meta.mode ?? null,
       syncType: meta.syncType ?? null,
       parentRunId: ref.parentRunId ?? null,
+      startedBy: ref.startedBy ?? null,
     });
     if (!begun.started) {
       run.skipped();

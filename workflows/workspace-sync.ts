@@ -47,6 +47,7 @@ export async function workspaceSyncWorkflow(input: WorkspaceSyncInput): Promise<
     trigger: input.trigger,
     workflowId: info.workflowId,
     temporalRunId: info.runId,
+    startedBy: input.startedBy ?? null,
   });
   if (!begun.started) {
     run.skipped();
@@ -67,6 +68,7 @@ export async function workspaceSyncWorkflow(input: WorkspaceSyncInput): Promise<
       workspaceId: input.workspaceId,
       parentRunId: syncRunId,
       trigger: childTrigger,
+      startedBy: input.startedBy,
       concurrency,
       onOutcome(outcome) {
         children.push(outcome);

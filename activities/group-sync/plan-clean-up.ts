@@ -4,7 +4,8 @@ import { loadSyncFieldSettings } from '../../db/repositories/field-settings';
 import { countMembers } from '../../db/repositories/group-memberships';
 import { tallyCleanupCases } from '../../db/repositories/staged-members';
 import { readRunState, setRunPhase } from '../../db/repositories/sync-run-progress';
-import { checkDeletionThreshold, cleanupChangesSomething, cleanupEffect } from '../../domain/cleanup-policy';
+import { recordHeldPlan } from '../../engine/held-plan';
+import { checkDeletionThreshold, cleanupEffect, cleanupOutcome } from '../../domain/cleanup-policy';
 import { graphSelectFor } from '../../domain/graph-source';
 import type { SyncType } from '../../domain/sync-type';
 import { listingAppliedAhead, readCheckpoint } from '../../engine/checkpoints';
@@ -21,6 +22,12 @@ export interface CleanUpPlan extends CountsResult {
   memberCount: number;
   exceedsThreshold: boolean;
   reason: string;
+  /** The cleanup by effect, one per recipient (cleanupOutcome); the three add up to wouldRemove. */
+  wouldDeactivate?: number;
+  wouldDelete?: number;
+  wouldRemoveFromGroup?: number;
+  /** How long the workflow waits for approval when held (the group's Sync Options). */
+  approvalTimeoutHours?: number;
 }
 
 export interface PlanCleanUpInput extends GroupRunScope {
@@ -57,13 +64,34 @@ export function createPlanCleanUpActivity(deps: ActivityDeps) {
         }
 
         const options = group.syncOptions;
-        let wouldRemove = 0;
+        const by = { deactivate: 0, delete: 0, remove_from_group: 0 };
         for (const t of await tallyCleanupCases(db, workspaceId, groupId, syncRunId)) {
-          const effect = cleanupEffect(t.kind, options);
-          if (cleanupChangesSomething(effect, { status: t.status, isMember: t.isMember })) wouldRemove += t.n;
+          const outcome = cleanupOutcome(cleanupEffect(t.kind, options), {
+            status: t.status,
+            isMember: t.isMember,
+          });
+          if (outcome) by[outcome] += t.n;
         }
+        const wouldRemove = by.deactivate + by.delete + by.remove_from_group;
         const memberCount = emptyBefore ? 0 : await countMembers(db, groupId);
         const verdict = checkDeletionThreshold(options.deletionThreshold, wouldRemove, memberCount);
+        const breakdown = {
+          wouldDeactivate: by.deactivate,
+          wouldDelete: by.delete,
+          wouldRemoveFromGroup: by.remove_from_group,
+        };
+        if (verdict.exceeds) {
+          await recordHeldPlan(
+            db,
+            { workspaceId, groupId, syncRunId, options },
+            {
+              reason: verdict.reason,
+              threshold: options.deletionThreshold,
+              ...breakdown,
+              outcome: null,
+            },
+          );
+        }
         log.info('cleanup planned', {
           syncRunId,
           wouldRemove,
@@ -76,6 +104,8 @@ export function createPlanCleanUpActivity(deps: ActivityDeps) {
           memberCount,
           exceedsThreshold: verdict.exceeds,
           reason: verdict.reason,
+          ...breakdown,
+          approvalTimeoutHours: options.approvalTimeoutHours,
         };
       }),
     );

@@ -1,7 +1,7 @@
 import { log } from '@temporalio/activity';
 import { isActiveRunConflict } from '../../db/active-run-constraints';
 import { setRunPhase, upsertRunStart } from '../../db/repositories/sync-run-progress';
-import type { SyncTrigger } from '../../contracts/sync-runs';
+import type { RunActor, SyncTrigger } from '../../contracts/sync-runs';
 import type { ActivityDeps } from '../../engine/deps';
 
 export interface BeginWorkspaceRunInput {
@@ -10,6 +10,7 @@ export interface BeginWorkspaceRunInput {
   trigger: SyncTrigger;
   workflowId: string;
   temporalRunId: string;
+  startedBy?: RunActor | null;
 }
 
 export type BeginWorkspaceRunResult = { started: true } | { started: false; runningSyncRunId: string | null };
@@ -29,6 +30,7 @@ export function createBeginWorkspaceRunActivity({ db }: ActivityDeps) {
         trigger: input.trigger,
         workflowId: input.workflowId,
         temporalRunId: input.temporalRunId,
+        startedBy: input.startedBy ?? null,
       });
     } catch (err) {
       if (!isActiveRunConflict(err)) throw err;

@@ -29,6 +29,7 @@ import {
 } from '../schemas/groups';
 import { startSync } from '../start-sync';
 import { removeGroupSchedules } from './schedules';
+import { runActorOf } from '../http/run-actor';
 
 /** Linked Entra groups: their sync options and card template, and starting a group sync. */
 export function groupRoutes(ctx: ApiContext): AnyRoute[] {
@@ -191,9 +192,10 @@ export function groupRoutes(ctx: ApiContext): AnyRoute[] {
         202: { description: 'started; Location is the run', schema: SyncStarted },
         409: { description: 'a sync of this group is running (syncRunId names it)', schema: Problem },
       },
-      async handler({ workspaceId, params, body }) {
+      async handler({ workspaceId, apiKeyId, params, body }) {
         await load(workspaceId, params.id);
         return startSync(ctx, {
+          startedBy: runActorOf(apiKeyId),
           workspaceId,
           kind: 'group',
           workflowType: 'groupSyncWorkflow',

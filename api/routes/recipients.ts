@@ -30,6 +30,7 @@ import {
 import { ChangeListQuery, RecipientChangePage, toRecipientChange } from '../schemas/sync-runs';
 import { startSync } from '../start-sync';
 import { z } from 'zod';
+import { runActorOf } from '../http/run-actor';
 
 const isUniqueViolation = (err: unknown) => (err as { code?: string } | null)?.code === '23505';
 const emailTaken = (email: string) =>
@@ -183,7 +184,7 @@ export function recipientRoutes(ctx: ApiContext): AnyRoute[] {
           schema: Problem,
         },
       },
-      async handler({ workspaceId, params, body }) {
+      async handler({ workspaceId, apiKeyId, params, body }) {
         const recipient = await load(workspaceId, params.id);
         if (body.mode !== 'cards') {
           if (!recipient.entraUserId) {
@@ -196,6 +197,7 @@ export function recipientRoutes(ctx: ApiContext): AnyRoute[] {
           await requireConnectionSet(workspaceId);
         }
         return startSync(ctx, {
+          startedBy: runActorOf(apiKeyId),
           workspaceId,
           kind: 'recipient',
           workflowType: 'recipientSyncWorkflow',
@@ -227,10 +229,11 @@ export function recipientRoutes(ctx: ApiContext): AnyRoute[] {
         202: { description: 'started; Location is the run', schema: SyncStarted },
         409: { description: 'no Entra connection set', schema: Problem },
       },
-      async handler({ workspaceId, body }) {
+      async handler({ workspaceId, apiKeyId, body }) {
         await requireConnectionSet(workspaceId);
         const entraUserIds = [...new Set(body.entraUserIds)];
         return startSync(ctx, {
+          startedBy: runActorOf(apiKeyId),
           workspaceId,
           kind: 'import',
           workflowType: 'importUsersWorkflow',

@@ -4,6 +4,7 @@ import type { ApiContext } from '../context';
 import { defineRoute, type AnyRoute } from '../http/route';
 import { Problem, SyncStarted } from '../schemas/common';
 import { startSync } from '../start-sync';
+import { runActorOf } from '../http/run-actor';
 
 export const SyncAllBody = z
   .strictObject({
@@ -36,9 +37,10 @@ export function syncAllRoutes(ctx: ApiContext): AnyRoute[] {
         202: { description: 'started; Location is the workspace run', schema: SyncStarted },
         409: { description: 'a workspace sync is running (syncRunId names it)', schema: Problem },
       },
-      async handler({ workspaceId, body }) {
+      async handler({ workspaceId, apiKeyId, body }) {
         // 409 either way: the same workflow id running, or (a Schedule's run) the one-active-run index.
         return startSync(ctx, {
+          startedBy: runActorOf(apiKeyId),
           workspaceId,
           kind: 'workspace',
           workflowType: 'workspaceSyncWorkflow',

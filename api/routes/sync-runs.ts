@@ -6,10 +6,12 @@ import {
   listSyncRuns,
   markRunCanceled,
 } from '../../db/repositories/sync-run-queries';
+import { recordApproval, recordCancellation, undoApproval } from '../../db/repositories/run-holds';
 import { approveSignal } from '../../contracts/progress';
 import type { ApiContext } from '../context';
 import { decodeCursor, toPage } from '../http/pagination';
 import { HttpProblem, notFound } from '../http/problem';
+import { runActorOf } from '../http/run-actor';
 import { defineRoute, reply, type AnyRoute } from '../http/route';
 import { IdParams, Problem, uuid } from '../schemas/common';
 import {
@@ -111,7 +113,7 @@ export function syncRunRoutes(ctx: ApiContext): AnyRoute[] {
       params: IdParams,
       responses: {
         202: { description: 'approval sent; the run goes on', schema: SyncRun },
-        409: { description: 'the run is not waiting for approval', schema: Problem },
+        409: { description: 'the run is not waiting for approval, or was approved already', schema: Problem },
       },
       async handler({ workspaceId, apiKeyId, params }) {
         const run = await load(workspaceId, params.id);
@@ -122,9 +124,16 @@ export function syncRunRoutes(ctx: ApiContext): AnyRoute[] {
             { runStatus: run.status },
           );
         }
+        // Recorded before the signal, once: a second approval (or one racing it) is a 409.
+        if (!(await recordApproval(ctx.db, run.id, runActorOf(apiKeyId)))) {
+          throw new HttpProblem(409, `run ${run.id} was approved already; nothing to approve`, {
+            runStatus: run.status,
+          });
+        }
         try {
           await handleOf(run).signal(approveSignal, { approvedBy: `api-key:${apiKeyId}` });
         } catch (err) {
+          await undoApproval(ctx.db, run.id);
           if (err instanceof WorkflowNotFoundError)
             throw new HttpProblem(409, `run ${run.id} is no longer running in Temporal; nothing to approve`);
           throw err;
@@ -145,7 +154,7 @@ export function syncRunRoutes(ctx: ApiContext): AnyRoute[] {
         202: { description: 'cancellation requested', schema: SyncRun },
         409: { description: 'the run has already finished', schema: Problem },
       },
-      async handler({ workspaceId, params }) {
+      async handler({ workspaceId, apiKeyId, params }) {
         const run = await load(workspaceId, params.id);
         if (run.status !== 'running' && run.status !== 'waiting_approval') {
           throw new HttpProblem(
@@ -154,6 +163,7 @@ export function syncRunRoutes(ctx: ApiContext): AnyRoute[] {
             { runStatus: run.status },
           );
         }
+        await recordCancellation(ctx.db, run.id, runActorOf(apiKeyId));
         try {
           await handleOf(run).cancel();
         } catch (err) {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { CardTemplate } from '../../domain/card';
-import type { SyncOptions } from '../../domain/sync-options';
+import { DEFAULT_SYNC_OPTIONS, type SyncOptions } from '../../domain/sync-options';
 import type { GroupWithCounts } from '../../db/repositories/groups';
 import { isKnownField } from '../../domain/fields';
 import { pageQueryShape, pageSchema } from '../http/pagination';
@@ -20,6 +20,10 @@ export const SyncOptionsSchema = z
     createCardsForNewMembers: z.boolean(),
     includeGuests: z.boolean(),
     deletionThreshold: DeletionThreshold,
+    approvalTimeoutHours: z.number().int().min(1).max(720).meta({
+      description:
+        'how long a run held by the deletion threshold waits for approval; then its cleanup is skipped',
+    }),
   })
   .meta({ id: 'SyncOptions' });
 
@@ -111,7 +115,7 @@ export function toGroup(row: GroupWithCounts): Group {
     entraGroupId: row.entraGroupId,
     name: row.name,
     description: row.description,
-    syncOptions: row.syncOptions,
+    syncOptions: { ...DEFAULT_SYNC_OPTIONS, ...row.syncOptions },
     cardTemplate: row.cardTemplate,
     memberCount: Number(row.memberCount),
     lastSyncedAt: iso(row.lastSyncedAt),

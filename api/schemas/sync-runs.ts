@@ -37,6 +37,27 @@ export type SyncRunListQuery = z.infer<typeof SyncRunListQuery>;
 export const ChangeListQuery = z.strictObject({ ...pageQueryShape });
 export type ChangeListQuery = z.infer<typeof ChangeListQuery>;
 
+const RunActorSchema = z
+  .object({
+    type: z.enum(['apiKey', 'schedule', 'admin']),
+    id: z.string().meta({ description: "the API key's id, the schedule's id, or `admin`" }),
+  })
+  .meta({ id: 'RunActor' });
+
+const RunHoldSchema = z
+  .object({
+    reason: z.string(),
+    threshold: z.object({ maxCount: z.number().int().nullable(), maxPercent: z.number().nullable() }),
+    wouldDeactivate: z.number().int(),
+    wouldDelete: z.number().int(),
+    wouldRemoveFromGroup: z.number().int(),
+    outcome: z.enum(['approved', 'canceled', 'timed_out']).nullable().meta({
+      description:
+        'null while the run waits; timed_out: no approval within approvalTimeoutHours, cleanup skipped',
+    }),
+  })
+  .meta({ id: 'RunHold' });
+
 export const SyncRun = z
   .object({
     id: uuid,
@@ -65,6 +86,13 @@ export const SyncRun = z
         "a completed group run: the group's size after it, whether the run read every member or only changes",
     }),
     error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    hold: RunHoldSchema.nullable().meta({
+      description:
+        'set when the deletion threshold held the run (its planned removals are in /changes); null otherwise',
+    }),
+    startedBy: RunActorSchema.nullable(),
+    approvedBy: RunActorSchema.nullable(),
+    canceledBy: RunActorSchema.nullable(),
     workflowId: z.string(),
     temporalRunId: z.string().nullable(),
     temporalUiUrl: z.string().meta({ description: 'the run in the Temporal Web UI' }),
@@ -109,6 +137,10 @@ export function toSyncRun(row: SyncRunRow, cfg: TemporalUiConfig): SyncRun {
     error: row.error
       ? { code: String(row.error.code ?? 'error'), message: String(row.error.message ?? '') }
       : null,
+    hold: row.hold ? { ...row.hold, outcome: row.hold.outcome ?? null } : null,
+    startedBy: row.startedBy ?? null,
+    approvedBy: row.approvedBy ?? null,
+    canceledBy: row.canceledBy ?? null,
     workflowId: row.workflowId,
     temporalRunId: row.temporalRunId,
     temporalUiUrl: temporalUiUrl(cfg, row.workflowId, row.temporalRunId),
@@ -132,7 +164,10 @@ export const RecipientChange = z
     newValue: z.string().nullable(),
     reason: z.string().nullable(),
     source: z.enum(['sync', 'manual']),
-    planned: z.boolean().meta({ description: 'a change a preview only plans; it did not happen' }),
+    planned: z.boolean().meta({
+      description:
+        "a change only planned, not made: a preview's forecast, or a held run's removals (written when it was held)",
+    }),
     createdAt: timestamp,
   })
   .meta({ id: 'RecipientChange' });

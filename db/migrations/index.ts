@@ -11,6 +11,7 @@ import * as updateInPlace from './2026_11_28_0010_update_in_place';
 import * as workspaceEdits from './2026_12_04_0011_workspace_edits';
 import * as adminControlledKeys from './2026_12_04_0012_admin_controlled_keys';
 import * as workspaceCards from './2026_12_04_1001_workspace_cards';
+import * as runHolds from './2026_12_04_1101_run_holds';
 import * as previewRuns from './2026_12_04_1201_preview_runs';
 import * as events from './2026_12_04_2001_events';
 
@@ -28,6 +29,7 @@ export const migrations: Record<string, Migration> = {
   '2026_12_04_0011_workspace_edits': workspaceEdits,
   '2026_12_04_0012_admin_controlled_keys': adminControlledKeys,
   '2026_12_04_1001_workspace_cards': workspaceCards,
+  '2026_12_04_1101_run_holds': runHolds,
   '2026_12_04_1201_preview_runs': previewRuns,
   '2026_12_04_2001_events': events,
 };

@@ -217,7 +217,7 @@ export async function recipientIdsByEntraId(
   return new Map(rows.map((r) => [r.entraUserId!, r.id]));
 }
 
-/** A recipient's change history (sync and manual, nothing only planned), oldest first. */
+/** A recipient's change history (sync and manual), oldest first; planned changes (a preview's, a held run's) are the run's, not the recipient's. */
 export async function listRecipientChanges(
   db: Db,
   workspaceId: string,

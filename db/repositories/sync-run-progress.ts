@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type {
   Phase,
   RunCounts,
+  RunActor,
   SyncCounts,
   SyncRunError,
   SyncRunKind,
@@ -22,6 +23,7 @@ export interface BeginRunFields {
   mode?: string | null;
   syncType?: string | null;
   parentRunId?: string | null;
+  startedBy?: RunActor | null;
 }
 
 /**
@@ -43,6 +45,7 @@ export async function upsertRunStart(db: Conn, run: BeginRunFields): Promise<voi
       mode: run.mode ?? null,
       syncType: run.syncType ?? null,
       parentRunId: run.parentRunId ?? null,
+      startedBy: run.startedBy ? JSON.stringify(run.startedBy) : null,
       params: '{}',
       counts: '{}',
       checkpoint: '{}',
@@ -51,6 +54,7 @@ export async function upsertRunStart(db: Conn, run: BeginRunFields): Promise<voi
       oc.column('id').doUpdateSet((eb) => ({
         temporalRunId: eb.ref('excluded.temporalRunId'),
         syncType: sql`coalesce(sync_runs.sync_type, excluded.sync_type)`,
+        startedBy: sql`coalesce(sync_runs.started_by, excluded.started_by)`,
       })),
     )
     .execute();
@@ -105,6 +109,11 @@ export async function finishRun(
       phase: status === 'completed' ? 'done' : sql<string>`phase`,
       error: error ? JSON.stringify(error) : null,
       finishedAt: new Date(),
+      // A run canceled while held (through Temporal, not the API) still says how its hold ended.
+      hold:
+        status === 'canceled'
+          ? sql`case when hold is not null and hold ->> 'outcome' is null then jsonb_set(hold, '{outcome}', '"canceled"') else hold end`
+          : sql`hold`,
     })
     .where('id', '=', id)
     .where('status', 'in', ['running', 'waiting_approval'])

@@ -167,6 +167,34 @@ describe('sync runs', () => {
     expect(signal?.workflowExecutionSignaledEventAttributes?.signalName).toBe('approve');
   });
 
+  it('when a waiting run has no workflow in Temporal, then approve answers 409 and the record names no approver', async () => {
+    const row = await t.db
+      .insertInto('syncRuns')
+      .values({
+        workspaceId,
+        kind: 'group',
+        trigger: 'api',
+        status: 'waiting_approval',
+        params: '{}',
+        counts: '{}',
+        checkpoint: '{}',
+        hold: JSON.stringify({
+          reason: 'over',
+          threshold: { maxCount: 1, maxPercent: null },
+          wouldDeactivate: 2,
+          wouldDelete: 0,
+          wouldRemoveFromGroup: 0,
+          outcome: null,
+        }),
+        workflowId: `gone-${randomUUID()}`,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    expectProblem(await api.post(`/v1/sync-runs/${row.id}/approve`), 409);
+    const run = await api.get(`/v1/sync-runs/${row.id}`);
+    expect(run.body).toMatchObject({ approvedBy: null, hold: { wouldDeactivate: 2, outcome: null } });
+  });
+
   it('when the run record says running but Temporal has no such workflow, then cancel closes the record', async () => {
     const row = await t.db
       .insertInto('syncRuns')

@@ -53,6 +53,8 @@ describe('scheduled group syncs', () => {
     // Like any other run, it is in the runs list with its trigger.
     const listed = await api.get(`/v1/sync-runs?groupId=${groupId}&trigger=schedule`);
     expect(listed.body.items.map((r: { id: string }) => r.id)).toContain(run.id);
+    const listedRun = listed.body.items.find((r: { id: string }) => r.id === run.id);
+    expect(listedRun.startedBy).toEqual({ type: 'schedule', id: created.body.id });
     const described = await stack.temporal.schedule.getHandle(created.body.temporalScheduleId).describe();
     expect(described.info.recentActions).toHaveLength(1);
     expect(described.info.recentActions[0]!.action.workflow.workflowId).toBe(run.workflowId);

@@ -68,8 +68,11 @@ describe('sync-all (workspace sync)', () => {
         .where('parentRunId', '=', parentId)
         .execute();
       expect(children.map((c) => c.groupId).sort()).toEqual(groupIds.slice(0, 3).sort());
+      // Whoever started the workspace sync started its children: the key that called sync-all.
+      const startedBy = { type: 'apiKey', id: expect.any(String) };
       for (const child of children)
-        expect(child).toMatchObject({ kind: 'group', trigger: 'workspace', status: 'completed' });
+        expect(child).toMatchObject({ kind: 'group', trigger: 'workspace', status: 'completed', startedBy });
+      expect(new Set(children.map((c) => c.startedBy?.id))).toEqual(new Set([parent.startedBy?.id]));
 
       expect(parent).toMatchObject({
         kind: 'workspace',

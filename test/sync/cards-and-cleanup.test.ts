@@ -4,6 +4,7 @@ import {
   checkDeletionThreshold,
   cleanupChangesSomething,
   cleanupEffect,
+  cleanupOutcome,
   mergedCleanupOptions,
 } from '../../domain/cleanup-policy';
 import { DEFAULT_SYNC_OPTIONS } from '../../domain/sync-options';
@@ -148,6 +149,21 @@ describe('cleanup policy', () => {
     const deactivate = cleanupEffect('disabled', opts);
     expect(cleanupChangesSomething(deactivate, { status: 'deactivated', isMember: true })).toBe(false);
     expect(cleanupChangesSomething(deactivate, { status: 'active', isMember: true })).toBe(true);
+  });
+  it('when a cleanup is broken down by effect, then each recipient counts once, under the strongest change it makes', () => {
+    const removedDeactivate = cleanupEffect('removed', { ...opts, removedUsers: 'deactivate' });
+    // Deactivated and taken out of the group: a deactivation.
+    expect(cleanupOutcome(removedDeactivate, { status: 'active', isMember: true })).toBe('deactivate');
+    // Already deactivated: only the membership goes.
+    expect(cleanupOutcome(removedDeactivate, { status: 'deactivated', isMember: true })).toBe(
+      'remove_from_group',
+    );
+    expect(cleanupOutcome(removedDeactivate, { status: 'deactivated', isMember: false })).toBeNull();
+    const deleted = cleanupEffect('deleted', { ...opts, deletedUsers: 'delete' });
+    expect(cleanupOutcome(deleted, { status: 'deactivated', isMember: true })).toBe('delete');
+    expect(cleanupOutcome(deleted, { status: 'deleted', isMember: true })).toBe('remove_from_group');
+    const kept = cleanupEffect('disabled', { ...opts, disabledUsers: 'keep' });
+    expect(cleanupOutcome(kept, { status: 'active', isMember: true })).toBeNull();
   });
   it('when a recipient is in several groups, then the most careful option wins; in none, the defaults', () => {
     const merged = mergedCleanupOptions([

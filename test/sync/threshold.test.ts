@@ -43,7 +43,27 @@ describe('deletion threshold', () => {
     expect(progress.pendingApproval).toMatchObject({ wouldRemove: 4, memberCount: 10 });
     expect(progress.pendingApproval!.reason).toContain('20%');
     const run = await runRecord(db, started.syncRunId);
-    expect(run).toMatchObject({ status: 'waiting_approval', phase: 'waiting_approval' });
+    expect(run).toMatchObject({
+      status: 'waiting_approval',
+      phase: 'waiting_approval',
+      // removedUsers deactivate: each leaver is deactivated (and leaves the group): a deactivation.
+      hold: {
+        threshold: { maxCount: null, maxPercent: 20 },
+        wouldDeactivate: 4,
+        wouldDelete: 0,
+        wouldRemoveFromGroup: 0,
+        outcome: null,
+      },
+    });
+    const planned = await db
+      .selectFrom('recipientChanges')
+      .select(['action', 'field', 'oldValue', 'newValue'])
+      .where('syncRunId', '=', started.syncRunId)
+      .where('planned', '=', true)
+      .execute();
+    expect(planned).toEqual(
+      Array(4).fill({ action: 'deactivated', field: 'status', oldValue: 'active', newValue: 'deactivated' }),
+    );
     expect(await countRows(db, ws.id)).toEqual(before);
     expect(
       await db

@@ -15,6 +15,10 @@ const exceedsThreshold: Partial<ActivityStubs> = {
     memberCount: 10,
     exceedsThreshold: true,
     reason: 'would remove 8 of 10 members (over 20%)',
+    wouldDeactivate: 5,
+    wouldDelete: 0,
+    wouldRemoveFromGroup: 3,
+    approvalTimeoutHours: 5,
   }),
 };
 
@@ -101,12 +105,33 @@ describe('groupSyncWorkflow on stubbed activities', () => {
       expect(await handle.query(progressQuery)).toMatchObject({ status: 'completed', pendingApproval: null });
     });
     expect(stubs.inputsOf('setSyncRunStatus').map((i) => i.status)).toEqual(['waiting_approval', 'running']);
+    expect(stubs.inputsOf('setSyncRunStatus')[1]).toMatchObject({ holdOutcome: 'approved' });
     expect(stubs.names().slice(-4)).toEqual([
       'applyFieldSettings',
       'cleanUpUsers',
       'updateCards',
       'finishSyncRun',
     ]);
+    expect(stubs.inputsOf('finishSyncRun')[0]).toMatchObject({ status: 'completed' });
+  });
+
+  it('when nobody approves a held run within approvalTimeoutHours, then the run completes timed_out without the cleanup', async () => {
+    const stubs = stubActivities(exceedsThreshold);
+    const timer = await withStubbedWorker(env, stubs.activities, async (taskQueue) => {
+      const handle = await start(taskQueue, { full: true });
+      await progressWhen(handle, (p) => p.status === 'waiting_approval');
+      // Awaiting the result lets the test server skip time to the hold's timer.
+      expect(await handle.result()).toMatchObject({ status: 'completed' });
+      const history = await handle.fetchHistory();
+      return history.events?.find((e) => e.timerStartedEventAttributes)?.timerStartedEventAttributes;
+    });
+    expect(Number(timer?.startToFireTimeout?.seconds)).toBe(5 * 3600);
+    expect(stubs.inputsOf('setSyncRunStatus').map((i) => [i.status, i.holdOutcome])).toEqual([
+      ['waiting_approval', undefined],
+      ['running', 'timed_out'],
+    ]);
+    expect(stubs.names()).not.toContain('cleanUpUsers');
+    expect(stubs.names().slice(-3)).toEqual(['applyFieldSettings', 'updateCards', 'finishSyncRun']);
     expect(stubs.inputsOf('finishSyncRun')[0]).toMatchObject({ status: 'completed' });
   });
 

@@ -155,6 +155,17 @@ export const HISTORY_SCENARIOS: HistoryScenario[] = [
     await untilWaiting(handle);
     await handle.signal(approveSignal, { approvedBy: 'recorder' });
   }),
+  // The hold's timer fires after a second: the run goes on without its cleanup.
+  groupRun(
+    'group-held-timed-out',
+    {
+      full: true,
+      overrides: {
+        planCleanUp: async () => ({ ...(await exceeding.planCleanUp()), approvalTimeoutHours: 1 / 3600 }),
+      },
+    },
+    untilWaiting,
+  ),
   groupRun('group-held-canceled', { full: true, overrides: exceeding }, async (handle) => {
     await untilWaiting(handle);
     await handle.cancel();

@@ -59,12 +59,13 @@ async function replay(histories: ReturnType<typeof loadHistories>) {
 }
 
 // One folder per code version that recorded them: `9d3e79f` is the code before workspace-sync
-// shared the run lifecycle (what may still be running), `current` the code of this commit.
+// shared the run lifecycle (what may still be running), `34497ff` the code before a hold had a
+// timeout (patch `hold-timeout`), `current` the code of this commit.
 const labels = readdirSync(historiesDir).sort();
 
 describe('recorded workflow histories', () => {
   it('when the histories folder is read, then both the old code and the current code recorded some', () => {
-    expect(labels).toEqual(expect.arrayContaining(['9d3e79f', 'current']));
+    expect(labels).toEqual(expect.arrayContaining(['9d3e79f', '34497ff', 'current']));
   });
 
   for (const label of labels) {

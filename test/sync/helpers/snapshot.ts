@@ -83,7 +83,7 @@ export async function countRows(db: Db, workspaceId: string) {
       (select count(*)::int from cards where workspace_id = ${workspaceId}) as cards,
       (select count(*)::int from card_versions v join cards c on c.id = v.card_id where c.workspace_id = ${workspaceId}) as versions,
       (select count(*)::int from events where workspace_id = ${workspaceId} and type like 'card.%') as events,
-      (select count(*)::int from recipient_changes where workspace_id = ${workspaceId}) as changes,
+      (select count(*)::int from recipient_changes where workspace_id = ${workspaceId} and not planned) as changes,
       (select count(*)::int from group_memberships gm join groups g on g.id = gm.group_id where g.workspace_id = ${workspaceId}) as memberships
   `.execute(db);
   return rows[0]!;
