@@ -198,6 +198,8 @@ describe('recipients', () => {
       trigger: 'api',
       recipientId: r.id,
       mode: 'info',
+      // the key that started it (the run record shows it as startedBy)
+      startedBy: { type: 'apiKey', id: expect.any(String) },
     });
   });
 
