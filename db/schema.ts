@@ -185,8 +185,15 @@ export interface EventsTable {
   cardId: string | null;
   recipientId: string | null;
   syncRunId: string | null;
+  /** A card event's: the card's content (the rest of the card in the columns below). */
   data: Json<Record<string, unknown>>;
   createdAt: CreatedAt;
+  groupId: ColumnType<string | null, string | null | undefined, never>;
+  cardVersion: ColumnType<number | null, number | null | undefined, never>;
+  cardStatus: ColumnType<string | null, string | null | undefined, never>;
+  contentHash: ColumnType<string | null, string | null | undefined, never>;
+  slugKey: ColumnType<Buffer | null, Buffer | null | undefined, never>;
+  cardCreatedAt: ColumnType<Date | null, Date | null | undefined, never>;
 }
 
 /** Slugs of rotated or deleted cards: their page answers 410 Gone. */

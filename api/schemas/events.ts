@@ -55,17 +55,37 @@ export function typeFilter(type: string | undefined): { exact: string } | { pref
 
 const TIMESTAMP_KEYS = ['createdAt', 'updatedAt', 'startedAt', 'finishedAt'];
 
-/** Stored data as the API shapes it: ISO timestamps; a card's slug key becomes its publicUrl. */
+/**
+ * Stored data as the API shapes it: ISO timestamps; a card event's card (its content is the stored
+ * data, the rest its own columns) as GET /v1/cards/:id answers it, with its publicUrl.
+ */
 export function toEvent(row: EventRow, publicBase: string): Event {
+  if (row.card) return event(row, cardData(row.card, row.data, row.createdAt, publicBase));
   const data: Record<string, unknown> = { ...row.data };
   for (const key of TIMESTAMP_KEYS)
     if (typeof data[key] === 'string') data[key] = new Date(data[key] as string).toISOString();
-  if (row.type.startsWith('card.') && typeof data.slugKey === 'string') {
-    const { slugKey, ...rest } = data;
-    const slug = cardSlug(String(data.id), Buffer.from(slugKey as string, 'hex'));
-    return event(row, { ...rest, publicUrl: publicCardUrl(publicBase, slug) });
-  }
   return event(row, data);
+}
+
+function cardData(
+  card: NonNullable<EventRow['card']>,
+  content: Record<string, unknown>,
+  writtenAt: Date,
+  publicBase: string,
+): Record<string, unknown> {
+  return {
+    id: card.id,
+    recipientId: card.recipientId,
+    groupId: card.groupId,
+    status: card.status,
+    version: card.version,
+    content,
+    contentHash: card.contentHash,
+    // the version was written with its event, in one statement
+    updatedAt: writtenAt.toISOString(),
+    createdAt: (card.createdAt ?? writtenAt).toISOString(),
+    ...(card.slugKey ? { publicUrl: publicCardUrl(publicBase, cardSlug(card.id, card.slugKey)) } : {}),
+  };
 }
 
 function event(row: EventRow, data: Record<string, unknown>): Event {

@@ -9,6 +9,9 @@ import { Kysely, sql } from 'kysely';
  *   records the transaction that wrote it (`xid`, filled by `pg_current_xact_id()`): readers order
  *   by (xid, id) and read only below the oldest transaction still running, so a row committed late
  *   under an older id is never skipped (docs/webhooks.md).
+ *   A card event keeps the card's content as its `data` and the rest of the card in columns of
+ *   its own (`group_id`, `card_version`, ...): wrapping the content in a new JSON object per event
+ *   cost a first sync as much Postgres time as writing the cards (docs/performance-notes.md).
  * - `cards.slug_key`: the random half of the card's public slug (base64url of the card id's bytes
  *   and this key; the page is /c/{slug}). Card writes pass 16 random bytes; the default (two v4
  *   uuids, 244 random bits) fills existing cards and other inserts. No index: a page request
@@ -43,20 +46,24 @@ export async function up(db: Kysely<any>): Promise<void> {
     recipient_id uuid,
     sync_run_id uuid,
     data jsonb not null,
-    created_at timestamptz not null default now()
+    created_at timestamptz not null default now(),
+    group_id uuid,
+    card_version integer,
+    card_status text,
+    content_hash text,
+    slug_key bytea,
+    card_created_at timestamptz
   )`.execute(db);
   await sql`create index events_feed on events (workspace_id, xid, id)`.execute(db);
 
   await sql.raw(`alter table cards add column slug_key bytea not null default (${SLUG_KEY})`).execute(db);
 
   // The outbox so far, in its order, as the card event bodies it stood for.
-  await sql`insert into events (workspace_id, type, card_id, sync_run_id, data, created_at)
-    select e.workspace_id, e.type, e.card_id, e.sync_run_id,
-      jsonb_build_object('id', e.card_id, 'recipientId', c.recipient_id, 'groupId', c.group_id,
-        'status', case when e.type = 'card.deactivated' then 'deactivated' else 'active' end,
-        'version', e.version, 'content', e.content, 'contentHash', v.content_hash,
-        'createdAt', c.created_at, 'updatedAt', e.created_at, 'slugKey', encode(c.slug_key, 'hex')),
-      e.created_at
+  await sql`insert into events (workspace_id, type, card_id, recipient_id, sync_run_id, data, created_at,
+      group_id, card_version, card_status, content_hash, slug_key, card_created_at)
+    select e.workspace_id, e.type, e.card_id, c.recipient_id, e.sync_run_id, e.content, e.created_at,
+      c.group_id, e.version, case when e.type = 'card.deactivated' then 'deactivated' else 'active' end,
+      v.content_hash, c.slug_key, c.created_at
     from card_events e
     left join cards c on c.id = e.card_id
     left join card_versions v on v.card_id = e.card_id and v.version = e.version

@@ -230,13 +230,13 @@ async function writeGroupCards(
       insert into card_versions (card_id, version, status, content, content_hash, sync_run_id)
       select v.card_id, v.version, v.status, v.content, v.content_hash, ${syncRunId}::uuid from written v
     ),
-    -- The card as the API returns it (its slug key becomes publicUrl when served: api/schemas/events.ts).
+    -- The card's content, the rest of the card in columns: the feed serves it as GET /v1/cards/:id
+    -- answers it (api/schemas/events.ts); one JSON object per event cost as much as the card write.
     events as (
-      insert into events (workspace_id, type, card_id, recipient_id, sync_run_id, data)
-      select ${workspaceId}::uuid, v.event, v.card_id, v.recipient_id, ${syncRunId}::uuid,
-        jsonb_build_object('id', v.card_id, 'recipientId', v.recipient_id, 'groupId', v.group_id, 'status', v.status,
-          'version', v.version, 'content', v.content, 'contentHash', v.content_hash, 'slugKey', encode(v.key, 'hex'),
-          'createdAt', v.created_at, 'updatedAt', v.updated_at)
+      insert into events (workspace_id, type, card_id, recipient_id, sync_run_id, data,
+        group_id, card_version, card_status, content_hash, slug_key, card_created_at)
+      select ${workspaceId}::uuid, v.event, v.card_id, v.recipient_id, ${syncRunId}::uuid, v.content,
+        v.group_id, v.version, v.status, v.content_hash, v.key, v.created_at
       from written v
     )
     select kind, count(*)::int as n from written group by kind`.execute(db);

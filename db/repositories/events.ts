@@ -30,7 +30,10 @@ export async function recordRecipientEvents(
     select r.workspace_id, e.type, r.id, ${syncRunId}::uuid, ${RECIPIENT_DATA}
     from unnest(${events.map((e) => e.recipientId)}::uuid[], ${events.map((e) => e.type)}::text[]) with ordinality
       as e(recipient_id, type, n)
-    join recipients r on r.id = e.recipient_id and r.workspace_id = ${workspaceId}::uuid
+    -- offset 0: one primary-key lookup per event, never a scan of the workspace's recipients
+    cross join lateral (
+      select * from recipients r where r.id = e.recipient_id and r.workspace_id = ${workspaceId}::uuid offset 0
+    ) r
     order by e.n`.execute(db);
 }
 
@@ -61,8 +64,20 @@ export interface EventRow {
   xid: string;
   workspaceId: string;
   type: EventType;
+  /** A card event's is the card's content; the rest of the card is in `card`. */
   data: Record<string, unknown>;
   createdAt: Date;
+  /** A card event's card as of the event (null for other events). */
+  card: {
+    id: string;
+    recipientId: string | null;
+    groupId: string | null;
+    version: number;
+    status: string;
+    contentHash: string | null;
+    slugKey: Buffer | null;
+    createdAt: Date | null;
+  } | null;
 }
 
 /**
@@ -82,8 +97,9 @@ export async function readEvents(
     : 'exact' in args.type
       ? sql`and e.type = ${args.type.exact}`
       : sql`and e.type like ${`${args.type.prefix}%`}`;
-  const { rows } = await sql<EventRow>`
-    select e.id::text, e.xid::text, e.workspace_id, e.type, e.data, e.created_at
+  const { rows } = await sql<Omit<EventRow, 'card'> & CardColumns>`
+    select e.id::text, e.xid::text, e.workspace_id, e.type, e.data, e.created_at, e.card_id, e.recipient_id,
+      e.group_id, e.card_version, e.card_status, e.content_hash, e.slug_key, e.card_created_at
     from events e
     where e.workspace_id = ${workspaceId}::uuid
       and (e.xid, e.id) > (${after.xid}::xid8, ${after.id}::bigint)
@@ -91,5 +107,43 @@ export async function readEvents(
       ${type}
     order by e.xid, e.id
     limit ${args.limit}`.execute(db);
-  return rows;
+  return rows.map(
+    ({
+      cardId,
+      recipientId,
+      groupId,
+      cardVersion,
+      cardStatus,
+      contentHash,
+      slugKey,
+      cardCreatedAt,
+      ...row
+    }) => ({
+      ...row,
+      card:
+        cardId && cardVersion !== null
+          ? {
+              id: cardId,
+              recipientId,
+              groupId,
+              version: cardVersion,
+              status: cardStatus ?? 'active',
+              contentHash,
+              slugKey,
+              createdAt: cardCreatedAt,
+            }
+          : null,
+    }),
+  );
+}
+
+interface CardColumns {
+  cardId: string | null;
+  recipientId: string | null;
+  groupId: string | null;
+  cardVersion: number | null;
+  cardStatus: string | null;
+  contentHash: string | null;
+  slugKey: Buffer | null;
+  cardCreatedAt: Date | null;
 }

@@ -171,13 +171,12 @@ export async function writeWorkspaceCards(
       insert into card_versions (card_id, version, status, content, content_hash, sync_run_id)
       select v.card_id, v.version, v.status, v.content, v.content_hash, ${syncRunId}::uuid from written v
     ),
-    -- The card as the API returns it, like writeCards' events (api/schemas/events.ts).
+    -- As writeCards' events: the content as data, the rest of the card in columns.
     events as (
-      insert into events (workspace_id, type, card_id, recipient_id, sync_run_id, data)
-      select ${workspaceId}::uuid, v.event, v.card_id, v.recipient_id, ${syncRunId}::uuid,
-        jsonb_build_object('id', v.card_id, 'recipientId', v.recipient_id, 'groupId', null, 'status', v.status,
-          'version', v.version, 'content', v.content, 'contentHash', v.content_hash, 'slugKey', encode(v.key, 'hex'),
-          'createdAt', v.created_at, 'updatedAt', v.updated_at)
+      insert into events (workspace_id, type, card_id, recipient_id, sync_run_id, data,
+        group_id, card_version, card_status, content_hash, slug_key, card_created_at)
+      select ${workspaceId}::uuid, v.event, v.card_id, v.recipient_id, ${syncRunId}::uuid, v.content,
+        null, v.version, v.status, v.content_hash, v.key, v.created_at
       from written v
     )
     select kind, count(*)::int as n from written group by kind`.execute(db);

@@ -46,7 +46,7 @@ describe('manual lifecycle of a recipient', () => {
     (
       await t.db
         .selectFrom('events')
-        .select(['cardId', 'type', sql<number>`(data ->> 'version')::int`.as('version')])
+        .select(['cardId', 'type', sql<number>`card_version`.as('version')])
         .where('cardId', 'in', ids)
         .orderBy('id', 'desc')
         .limit(ids.length)

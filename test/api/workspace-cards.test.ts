@@ -33,7 +33,7 @@ describe('workspace cards', () => {
   const eventsOf = (cardId: string) =>
     t.db
       .selectFrom('events')
-      .select(['type', sql<number>`(data ->> 'version')::int`.as('version')])
+      .select(['type', sql<number>`card_version`.as('version')])
       .where('cardId', '=', cardId)
       .where(sql<boolean>`type like 'card.%'`)
       .orderBy('id')

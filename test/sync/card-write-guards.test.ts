@@ -91,7 +91,7 @@ describe('card writes decided from an earlier read', () => {
     expect(await t.versions()).toEqual([1, 2]);
     const events = await db
       .selectFrom('events')
-      .select([sql<number>`(data ->> 'version')::int`.as('version'), 'type'])
+      .select([sql<number>`card_version`.as('version'), 'type'])
       .where('cardId', '=', (await t.card())!.id)
       .orderBy('xid')
       .orderBy('id')

@@ -64,7 +64,7 @@ describe('group sync', () => {
       photo: null,
     });
     const events = await db.selectFrom('events').selectAll().where('cardId', '=', card.id).execute();
-    expect(events).toMatchObject([{ type: 'card.created', data: { version: 1 }, syncRunId: run.id }]);
+    expect(events).toMatchObject([{ type: 'card.created', cardVersion: 1, syncRunId: run.id }]);
 
     const group = await db
       .selectFrom('groups')
@@ -134,8 +134,8 @@ describe('group sync', () => {
       .where('syncRunId', '=', run.id)
       .where('type', 'in', ['card.created', 'card.updated', 'card.deactivated'])
       .execute();
-    expect(events).toMatchObject([{ type: 'card.updated', data: { version: 2 } }]);
-    expect((events[0]!.data.content as { recipient: { jobTitle: string } }).recipient.jobTitle).toBe(
+    expect(events).toMatchObject([{ type: 'card.updated', cardVersion: 2 }]);
+    expect((events[0]!.data as { recipient: { jobTitle: string } }).recipient.jobTitle).toBe(
       'Chief Cartographer',
     );
   });

@@ -93,7 +93,7 @@ describe('recipient sync', () => {
     expect(
       await db
         .selectFrom('events')
-        .select(['type', sql<number>`(data ->> 'version')::int`.as('version')])
+        .select(['type', sql<number>`card_version`.as('version')])
         .where('syncRunId', '=', run.id)
         .where('type', 'in', ['card.created', 'card.updated', 'card.deactivated'])
         .execute(),

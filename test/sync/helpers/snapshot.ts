@@ -55,7 +55,7 @@ export async function workspaceState(db: Db, workspaceId: string) {
     join cards c on c.id = v.card_id join recipients r on r.id = c.recipient_id
     where c.workspace_id = ${workspaceId} order by 1, 2`.execute(db);
   const { rows: events } = await sql<{ entraUserId: string; version: number; type: string }>`
-    select r.entra_user_id, (e.data ->> 'version')::int as version, e.type from events e
+    select r.entra_user_id, e.card_version as version, e.type from events e
     join cards c on c.id = e.card_id join recipients r on r.id = c.recipient_id
     where e.workspace_id = ${workspaceId} and e.type like 'card.%' order by 1, 2`.execute(db);
   const { rows: changes } = await sql<{
