@@ -33,9 +33,10 @@ type AnyActivity = (...args: never[]) => Promise<unknown>;
  * workflow only ever passes ids of one workspace; this stops a bug or a hand-started workflow
  * from writing one workspace's data into another's run. A disabled workspace's syncs (Schedules,
  * runs already going) fail `workspace_disabled` at their next activity, except the bookkeeping
- * that records the ending. One query by primary keys per attempt.
+ * that records the ending, within seconds (a passed check stands briefly). One query by primary keys.
  */
 export function guardWorkspaceScope<T extends Record<string, AnyActivity>>(db: Db, activities: T): T {
+  const checked = new RecentlyChecked();
   const guarded: Record<string, AnyActivity> = {};
   for (const [name, fn] of Object.entries(activities)) {
     guarded[name] = async (...args) => {
@@ -45,7 +46,7 @@ export function guardWorkspaceScope<T extends Record<string, AnyActivity>>(db: D
         typeof input === 'object' &&
         typeof (input as { workspaceId?: unknown }).workspaceId === 'string'
       ) {
-        await checkScope(db, name, input as Record<string, unknown> & { workspaceId: string });
+        await checkScope(db, name, input as Record<string, unknown> & { workspaceId: string }, checked);
       }
       return fn(...args);
     };
@@ -57,8 +58,11 @@ async function checkScope(
   db: Db,
   activity: string,
   input: Record<string, unknown> & { workspaceId: string },
+  checked: RecentlyChecked,
 ) {
   const ids = idsOf(activity, input);
+  const key = [input.workspaceId, ...ids.syncRunIds, ...ids.groupIds, ...ids.recipientIds].join(' ');
+  if (checked.has(key)) return;
   const malformed = [input.workspaceId, ...ids.syncRunIds, ...ids.groupIds, ...ids.recipientIds].find(
     (id) => !UUID.test(id),
   );
@@ -81,5 +85,28 @@ async function checkScope(
       'workspace_disabled',
       `workspace ${input.workspaceId} is disabled by the operator, so its syncs stop; they run again once it is enabled (PATCH /v1/workspaces/{id} {"disabled": false})`,
     );
+  }
+  if (!scope.disabled) checked.add(key);
+}
+
+/** How long a passed check stands: ids never change workspace, a disabled flag shows within it. */
+const CHECK_TTL_MS = 5_000;
+const MAX_REMEMBERED = 1_000;
+
+/**
+ * Ids found to be the workspace's, a few seconds back: a run's activities follow one another with
+ * the same ids, so one query serves the run's bookkeeping and phases alike.
+ */
+class RecentlyChecked {
+  private readonly at = new Map<string, number>();
+
+  has(key: string): boolean {
+    const when = this.at.get(key);
+    return when !== undefined && Date.now() - when < CHECK_TTL_MS;
+  }
+
+  add(key: string): void {
+    if (this.at.size >= MAX_REMEMBERED) this.at.clear();
+    this.at.set(key, Date.now());
   }
 }
