@@ -2,8 +2,11 @@ import type { PreviewCounts, SyncCounts } from '../contracts/sync-runs';
 import type { Db } from '../db/database';
 import { membersOfGroup } from '../db/repositories/group-memberships';
 import type { SyncGroup } from '../db/repositories/groups';
-import { insertPlannedChanges } from '../db/repositories/planned-changes';
-import { loadRecipientsByEmails, loadRecipientsByEntraIds } from '../db/repositories/recipient-writes';
+import {
+  loadRecipientsByEmails,
+  loadRecipientsByEntraIds,
+  insertChanges,
+} from '../db/repositories/recipient-writes';
 import {
   MEMBER_OUTCOMES,
   readCleanupChunk,
@@ -69,7 +72,7 @@ export async function planStagedPreview(
     const { rows, next, planned } =
       cp.step === 'members' ? await planMembersChunk(ctx, cp.after) : await planCleanupChunk(ctx, cp.after);
     await ctx.db.transaction().execute(async (trx) => {
-      await insertPlannedChanges(trx, ctx.workspaceId, ctx.syncRunId, planned.changes);
+      await insertChanges(trx, ctx.workspaceId, ctx.syncRunId, planned.changes, { planned: true });
       await setOutcomes(trx, ctx.syncRunId, planned.outcomes);
       await addRunCounts(trx, ctx.syncRunId, planned.counts);
       await writeCheckpoint(trx, ctx.syncRunId, 'planPreview', next);

@@ -268,12 +268,16 @@ export async function removeMemberships(
   await query.execute();
 }
 
-/** The change history of one chunk, in one statement (source `sync`). */
+/**
+ * The change history of one chunk, in one statement (source `sync`). `planned` rows are what a run
+ * only plans (a preview): listed with the run, never in a recipient's history.
+ */
 export async function insertChanges(
   db: Conn,
   workspaceId: string,
   syncRunId: string,
   rows: RecipientChange[],
+  opts: { planned?: boolean } = {},
 ): Promise<void> {
   if (!rows.length) return;
   const records = rows.map((r) => ({
@@ -286,8 +290,8 @@ export async function insertChanges(
     reason: r.reason,
   }));
   await sql`
-    insert into recipient_changes (workspace_id, sync_run_id, recipient_id, entra_user_id, action, field, old_value, new_value, reason, source)
-    select ${workspaceId}::uuid, ${syncRunId}::uuid, v.recipient_id, v.entra_user_id, v.action, v.field, v.old_value, v.new_value, v.reason, 'sync'
+    insert into recipient_changes (workspace_id, sync_run_id, recipient_id, entra_user_id, action, field, old_value, new_value, reason, source, planned)
+    select ${workspaceId}::uuid, ${syncRunId}::uuid, v.recipient_id, v.entra_user_id, v.action, v.field, v.old_value, v.new_value, v.reason, 'sync', ${opts.planned === true}
     from jsonb_to_recordset(${JSON.stringify(records)}::jsonb)
       as v(recipient_id uuid, entra_user_id text, action text, field text, old_value text, new_value text, reason text)`.execute(
     db,
