@@ -6,20 +6,14 @@ import { HttpProblem, notFound } from '../http/problem';
 import { defineRoute, reply, type AnyRoute, type HttpMethod, type ResponseSpec } from '../http/route';
 import { IdParams, Problem } from '../schemas/common';
 import { z } from 'zod';
+import { eraseRecipient } from '../../db/repositories/recipient-erasure';
 
-/**
- * `?erase=true` (erasing a person's data) is a later feature: until then it is refused rather
- * than quietly answered with a soft delete.
- */
+/** `?erase=true` erases the person's data (204); without it the delete is soft (200). */
 const DeleteQuery = z.strictObject({
-  erase: z
-    .string()
-    .optional()
-    .refine(
-      (v) => v === undefined,
-      'erasing a person is not available yet; DELETE without erase is a soft delete',
-    )
-    .meta({ description: 'not available yet: any value is refused' }),
+  erase: z.enum(['true', 'false']).optional().meta({
+    description:
+      "true: erase the person's values, photo, cards with their versions and change history, and scrub their events (204)",
+  }),
 });
 import { Recipient, toRecipient } from '../schemas/recipients';
 
@@ -49,11 +43,21 @@ export function recipientLifecycleRoutes(ctx: ApiContext): AnyRoute[] {
       query,
       responses: {
         200: { description: 'the recipient as it is now', schema: Recipient },
+        ...(action === 'delete'
+          ? ({ 204: { description: "erased (?erase=true): nothing of the person's data is left" } } as Record<
+              number,
+              ResponseSpec
+            >)
+          : {}),
         ...(conflict
           ? ({ 409: { description: conflict, schema: Problem } } as Record<number, ResponseSpec>)
           : {}),
       },
-      async handler({ workspaceId, params }) {
+      async handler({ workspaceId, params, query }) {
+        if (action === 'delete' && (query as { erase?: string } | undefined)?.erase === 'true') {
+          if (!(await eraseRecipient(ctx.db, workspaceId, params.id))) throw notFound('recipient', params.id);
+          return reply(204, undefined);
+        }
         const result = await applyManualStatus(ctx.db, workspaceId, params.id, action);
         if (result.kind === 'not_found') throw notFound('recipient', params.id);
         if (result.kind === 'refused')

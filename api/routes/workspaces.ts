@@ -1,11 +1,11 @@
-import { createWorkspace, setWorkspaceDisabled } from '../../db/repositories/workspaces';
+import { createWorkspace, deleteWorkspace, setWorkspaceDisabled } from '../../db/repositories/workspaces';
 import type { WorkspaceRow } from '../../db/schema';
 import { DEFAULT_FIELD_SETTINGS } from '../../domain/fields';
 import type { ApiContext } from '../context';
 import { generateApiKey } from '../http/api-keys';
-import { notFound } from '../http/problem';
+import { HttpProblem, notFound } from '../http/problem';
 import { defineRoute, reply, type AnyRoute } from '../http/route';
-import { IdParams, iso } from '../schemas/common';
+import { IdParams, iso, Problem } from '../schemas/common';
 import { CreateWorkspaceBody, UpdateWorkspaceBody, Workspace, WorkspaceCreated } from '../schemas/workspaces';
 
 const toWorkspace = (row: WorkspaceRow): Workspace => ({
@@ -64,6 +64,48 @@ export function workspaceRoutes(ctx: ApiContext): AnyRoute[] {
         const row = await setWorkspaceDisabled(ctx.db, params.id, body.disabled);
         if (!row) throw notFound('workspace', params.id);
         return reply(200, toWorkspace(row));
+      },
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/v1/workspaces/{id}',
+      operationId: 'deleteWorkspace',
+      summary: 'Delete a workspace and all of its data (admin)',
+      description:
+        "Erases the workspace's recipients, cards with their versions and public addresses, change history, runs, events, keys and Schedules. Refused (409) while one of its syncs runs: cancel it first.",
+      tag: 'workspaces',
+      auth: 'admin',
+      params: IdParams,
+      responses: {
+        204: { description: 'deleted' },
+        409: { description: 'a sync of the workspace is running (syncRunId)', schema: Problem },
+      },
+      async handler({ params }) {
+        const running = await ctx.db
+          .selectFrom('syncRuns')
+          .select('id')
+          .where('workspaceId', '=', params.id)
+          .where('status', 'in', ['running', 'waiting_approval'])
+          .executeTakeFirst();
+        if (running)
+          throw new HttpProblem(
+            409,
+            `workspace ${params.id} has a sync running; cancel it (POST /v1/sync-runs/${running.id}/cancel), then delete`,
+            { syncRunId: running.id },
+          );
+        // Its Schedules first: once the rows are gone, nothing names them any more.
+        const schedules = await ctx.db
+          .selectFrom('schedules')
+          .select('temporalScheduleId')
+          .where('workspaceId', '=', params.id)
+          .execute();
+        for (const s of schedules)
+          await ctx.temporal.schedule
+            .getHandle(s.temporalScheduleId)
+            .delete()
+            .catch(() => undefined);
+        if (!(await deleteWorkspace(ctx.db, params.id))) throw notFound('workspace', params.id);
+        return reply(204, undefined);
       },
     }),
   ];

@@ -52,3 +52,17 @@ export async function setWorkspaceDisabled(
       .executeTakeFirst()
   );
 }
+
+/**
+ * Deletes a workspace and everything of it: foreign keys and triggers take its recipients, cards,
+ * runs and events; the change history, which keeps no key to its workspace (migration 0007), is
+ * deleted here. False when there is no such workspace.
+ */
+export async function deleteWorkspace(db: Db, id: string): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('recipientChanges').where('workspaceId', '=', id).execute();
+    await trx.deleteFrom('recipientsEdited').where('workspaceId', '=', id).execute();
+    const gone = await trx.deleteFrom('workspaces').where('id', '=', id).executeTakeFirst();
+    return Number(gone.numDeletedRows) > 0;
+  });
+}

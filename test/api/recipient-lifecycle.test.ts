@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { randomUUID } from 'node:crypto';
+import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { as, expectProblem, insertCard, startApiTest, type ApiTestContext } from './support';
 
@@ -122,5 +123,96 @@ describe('manual lifecycle of a recipient', () => {
       .execute();
     const res = await api.post(`/v1/recipients/${m.id}/deactivate`);
     expect(res.body).toMatchObject({ status: 'deactivated', statusReason: 'manual_deactivated' });
+  });
+});
+
+describe('erasing a person', () => {
+  let t: ApiTestContext;
+  let api: ReturnType<typeof as>;
+  let key: string;
+
+  beforeAll(async () => {
+    t = await startApiTest();
+    const ws = await t.createWorkspace();
+    key = ws.apiKey;
+    api = as(t.app, ws.apiKey);
+  });
+  afterAll(async () => t?.close());
+
+  it('when a recipient is erased, then their values, photo, cards, versions and history are gone and their events say only that they were', async () => {
+    const email = `${randomUUID().slice(0, 8)}@example.com`;
+    const id = (await api.post('/v1/recipients', { email, displayName: 'Erin Erased', jobTitle: 'Keeper' }))
+      .body.id as string;
+    await api.patch(`/v1/recipients/${id}`, { jobTitle: 'Archivist' });
+    const png = Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      Buffer.alloc(64, 7),
+    ]);
+    await request(t.app)
+      .put(`/v1/recipients/${id}/photo`)
+      .set('Authorization', `Bearer ${key}`)
+      .set('Content-Type', 'image/png')
+      .send(png)
+      .expect(200);
+    const card = (await api.post(`/v1/recipients/${id}/cards`).expect(201)).body as {
+      id: string;
+      publicUrl: string;
+    };
+    const other = (await api.post('/v1/recipients', { email: `kept-${email}`, displayName: 'Kept' })).body
+      .id as string;
+
+    const erased = await request(t.app)
+      .delete(`/v1/recipients/${id}?erase=true`)
+      .set('Authorization', `Bearer ${key}`);
+    expect(erased.status, erased.text).toBe(204);
+
+    const row = await t.db
+      .selectFrom('recipients')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(row).toMatchObject({
+      status: 'deleted',
+      displayName: null,
+      jobTitle: null,
+      entraUserId: null,
+      photoHash: null,
+    });
+    expect(row.email).not.toContain(email);
+    expect(
+      await t.db.selectFrom('recipientPhotos').select('recipientId').where('recipientId', '=', id).execute(),
+    ).toEqual([]);
+    expect(await t.db.selectFrom('cards').select('id').where('recipientId', '=', id).execute()).toEqual([]);
+    expect(
+      await t.db.selectFrom('cardVersions').select('cardId').where('cardId', '=', card.id).execute(),
+    ).toEqual([]);
+    const history = await t.db
+      .selectFrom('recipientChanges')
+      .select(['action', 'oldValue', 'newValue'])
+      .where('recipientId', '=', id)
+      .execute();
+    expect(history).toEqual([{ action: 'erased', oldValue: null, newValue: null }]);
+    const events = await t.db
+      .selectFrom('events')
+      .select(['type', 'data', 'slugKey'])
+      .where((eb) => eb.or([eb('recipientId', '=', id), eb('cardId', '=', card.id)]))
+      .execute();
+    expect(events.length).toBeGreaterThanOrEqual(3); // created, updated, card.created
+    for (const e of events) {
+      expect(e.data).toEqual({ erased: true });
+      expect(e.slugKey).toBeNull();
+    }
+    expect(JSON.stringify(events)).not.toContain('Erin');
+    // The card's public page is gone; someone else's data is untouched.
+    expect((await request(t.app).get(new URL(card.publicUrl).pathname)).status).toBe(410);
+    expect((await api.get(`/v1/recipients/${other}`)).body).toMatchObject({
+      displayName: 'Kept',
+      status: 'active',
+    });
+    // Erasing again is harmless.
+    expect(
+      (await request(t.app).delete(`/v1/recipients/${id}?erase=true`).set('Authorization', `Bearer ${key}`))
+        .status,
+    ).toBe(204);
   });
 });

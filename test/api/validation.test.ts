@@ -802,11 +802,17 @@ const cases: BadInput[] = [
     status: 404,
   },
   {
-    name: 'erasing a recipient, which is not available yet',
+    name: 'erase that is neither true nor false',
     method: 'delete',
-    path: (i) => `/v1/recipients/${i.recipientId}?erase=true`,
+    path: (i) => `/v1/recipients/${i.recipientId}?erase=yes`,
     status: 400,
     field: 'query.erase',
+  },
+  {
+    name: 'erasing an unknown recipient',
+    method: 'delete',
+    path: () => `/v1/recipients/${guid()}?erase=true`,
+    status: 404,
   },
   {
     name: 'deleting an unknown recipient',

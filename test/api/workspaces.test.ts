@@ -88,4 +88,34 @@ describe('workspaces and API keys', () => {
     expect(res.body.detail).toContain('POST /v1/api-keys');
     expect((await as(t.app, ws.apiKey).get('/v1/api-keys')).status).toBe(200);
   });
+
+  it('when the admin deletes a workspace, then its people, history and events are gone, its keys stop working, and a running sync refuses it first', async () => {
+    const ws = await t.createWorkspace('Leaving');
+    const api = as(t.app, ws.apiKey);
+    const person = (await api.post('/v1/recipients', { email: 'leaving@example.com', displayName: 'Lee' }))
+      .body.id;
+    await api.patch(`/v1/recipients/${person}`, { jobTitle: 'Last day' });
+    const admin = (path: string) => request(t.app).delete(path).set('Authorization', `Bearer ${ADMIN_TOKEN}`);
+
+    const run = await t.db
+      .insertInto('syncRuns')
+      .values({ workspaceId: ws.id, kind: 'workspace', trigger: 'api', workflowId: `test-${ws.id}` })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const refused = await admin(`/v1/workspaces/${ws.id}`);
+    expectProblem(refused, 409);
+    expect(refused.body.syncRunId).toBe(run.id);
+    await t.db.updateTable('syncRuns').set({ status: 'canceled' }).where('id', '=', run.id).execute();
+
+    expect((await admin(`/v1/workspaces/${ws.id}`)).status).toBe(204);
+    const left = async (table: 'recipients' | 'recipientChanges' | 'events' | 'apiKeys' | 'syncRuns') =>
+      (await t.db.selectFrom(table).select('workspaceId').where('workspaceId', '=', ws.id).execute()).length;
+    expect(await left('recipients')).toBe(0);
+    expect(await left('recipientChanges')).toBe(0);
+    expect(await left('events')).toBe(0);
+    expect(await left('apiKeys')).toBe(0);
+    expect(await left('syncRuns')).toBe(0);
+    expect((await api.get('/v1/recipients')).status).toBe(401);
+    expectProblem(await admin(`/v1/workspaces/${ws.id}`), 404);
+  });
 });
