@@ -14,6 +14,7 @@ import { createPlanPreviewActivity } from './group-preview/plan-preview';
 import { createSetSyncRunStatusActivity } from './run/set-sync-run-status';
 import { createUpdateCardsActivity } from './group-sync/update-cards';
 import { createWorkspaceActivities } from './workspace-sync';
+import { createPruneExpiredHistoryActivity } from './retention/prune-expired-history';
 import { guardWorkspaceScope } from './workspace-scope-guard';
 
 /** Every activity the worker registers, built from explicit dependencies. */
@@ -33,6 +34,7 @@ export function createActivities(deps: ActivityDeps) {
     fetchRecipientUser: createFetchRecipientUserActivity(deps),
     fetchUsersByIds: createFetchUsersByIdsActivity(deps),
     ...createWorkspaceActivities(deps),
+    pruneExpiredHistory: createPruneExpiredHistoryActivity(deps),
   };
   return countRetries(deps, guardWorkspaceScope(deps.db, activities));
 }

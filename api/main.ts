@@ -6,6 +6,7 @@ import { createDatabase } from '../db/database';
 import { migrateToLatest } from '../db/migrate';
 import { entraClientFactory } from '../graph/entra-client';
 import { createOutbound } from '../net/outbound';
+import { ensureRetentionSchedule } from '../schedules/retention-schedule';
 import { createTemporalClient } from '../temporal/client';
 import { buildTemporalConnectionOptions, describeTemporalSecurity } from '../temporal/connection-options';
 import { createApp } from './app';
@@ -54,6 +55,11 @@ async function main(): Promise<void> {
     connection: temporalConnection,
     namespace: config.temporalNamespace,
   });
+  // The daily pruning of old history and events; a failure here must not keep the api down.
+  await ensureRetentionSchedule(temporal.client, {
+    taskQueue: config.taskQueue,
+    retentionDays: config.retentionDays,
+  }).catch((err: unknown) => logger.warn({ err }, 'the retention Schedule could not be created or updated'));
   const metricsRegistry = new Registry();
   collectDefaultMetrics({ register: metricsRegistry });
 

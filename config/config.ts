@@ -30,6 +30,8 @@ export interface Config {
   dataDir: string;
   /** A group sync reads every member at least this often, even with delta links (FULL_SYNC_INTERVAL_DAYS, default 7). */
   fullSyncIntervalMs: number;
+  /** Change history and events are kept this many days (RETENTION_DAYS, default 180, at least 30). */
+  retentionDays: number;
   /** A prebuilt workflow bundle for the worker (WORKFLOW_BUNDLE_PATH); else the build's, else made at start. */
   workflowBundlePath: string | null;
   /** Activities one worker process runs at once (WORKER_ACTIVITY_SLOTS, default 8); replicas add theirs. */
@@ -63,6 +65,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(
       `FULL_SYNC_INTERVAL_DAYS=${env.FULL_SYNC_INTERVAL_DAYS} is not a number of days (0 = every sync is full)`,
     );
+  const retentionDays = Number(env.RETENTION_DAYS ?? 180);
+  if (!Number.isInteger(retentionDays) || retentionDays < 30)
+    throw new Error(
+      `RETENTION_DAYS=${env.RETENTION_DAYS} must be a whole number of days, at least 30 (event cursors stay valid that long)`,
+    );
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`PORT=${env.PORT} is not a port number`);
@@ -90,6 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL || 'info',
     dataDir: env.DATA_DIR || '.data',
     fullSyncIntervalMs: fullSyncDays * 24 * 60 * 60 * 1000,
+    retentionDays,
     rateLimit,
     workflowBundlePath: env.WORKFLOW_BUNDLE_PATH || null,
     trustProxy: parseTrustProxy(env.TRUST_PROXY),

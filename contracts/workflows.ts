@@ -52,3 +52,11 @@ export interface ImportUsersInput extends SyncRunRef {
   /** Give every imported recipient a workspace card (rendered from the workspace's template). */
   createCards?: boolean;
 }
+
+/** The Temporal Schedule that starts `retentionWorkflow` daily. */
+export const RETENTION_SCHEDULE_ID = 'retention-prune';
+
+export interface RetentionInput {
+  /** Change history and events older than this many days are deleted (RETENTION_DAYS). */
+  retentionDays: number;
+}

@@ -71,3 +71,9 @@ export const single = proxyActivities<Pick<SyncActivities, 'fetchRecipientUser'>
     nonRetryableErrorTypes,
   },
 });
+
+/** Housekeeping over whole tables (retention): one long statement each, retried until it ends. */
+export const maintenance = proxyActivities<Pick<SyncActivities, 'pruneExpiredHistory'>>({
+  startToCloseTimeout: '1 hour',
+  retry: { initialInterval: '1 minute', maximumInterval: '30 minutes', nonRetryableErrorTypes },
+});

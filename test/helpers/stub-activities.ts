@@ -38,6 +38,7 @@ export function stubActivities(
       groupName: input.groupId ? `Group ${input.groupId.slice(0, 8)}` : null,
     }),
     setSyncRunStatus: async () => undefined,
+    pruneExpiredHistory: async () => ({ changes: 0, events: 0 }),
     finishSyncRun: async () => ({ counts: COUNTS }),
     chooseSyncType: async (input: { full: boolean }) =>
       input.full

@@ -234,6 +234,19 @@ export const HISTORY_SCENARIOS: HistoryScenario[] = [
     },
   },
   {
+    name: 'retention',
+    workflowType: 'retentionWorkflow',
+    async run({ client, taskQueue }) {
+      const handle = await client.workflow.start('retentionWorkflow', {
+        taskQueue,
+        workflowId: `retention-${randomUUID()}`,
+        args: [{ retentionDays: 180 }],
+      });
+      await handle.result();
+      return [handle.workflowId];
+    },
+  },
+  {
     name: 'ping',
     workflowType: 'pingWorkflow',
     async run({ client, taskQueue }) {

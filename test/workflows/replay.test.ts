@@ -15,6 +15,7 @@ function expectedType(file: string): string {
   if (file.startsWith('import-')) return 'importUsersWorkflow';
   if (file.startsWith('workspace-')) return 'workspaceSyncWorkflow';
   if (file.startsWith('ping')) return 'pingWorkflow';
+  if (file.startsWith('retention')) return 'retentionWorkflow';
   throw new Error(`${file}: no workflow type is known for this name`);
 }
 
@@ -25,6 +26,7 @@ const EVERY_WORKFLOW = [
   'importUsersWorkflow',
   'workspaceSyncWorkflow',
   'pingWorkflow',
+  'retentionWorkflow',
 ];
 
 function loadHistories(label: string) {
