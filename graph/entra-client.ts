@@ -70,7 +70,7 @@ export function createEntraClient(
   opts: EntraClientOptions = {},
 ): EntraClient {
   const limits = opts.limits ?? DEFAULT_GRAPH_LIMITS;
-  const budget = retryWaitBudget(limits.maxTotalRetryWaitMs);
+  const budget = retryWaitBudget(limits.maxTotalRetryWaitMs, opts.runRetryWait);
   // delta rounds page by links like the member listing, whose activity counts its own pages
   const followPages = pageCounter(limits.maxPages);
   const tokens = createTokenProvider(conn, outbound, limits);

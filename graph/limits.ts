@@ -49,15 +49,26 @@ export async function readCappedText(
   return (await readCappedBytes(response, max, what, limit)).toString('utf8');
 }
 
-/** Retry-After waits of one client, summed: past the cap the next wait fails the call instead. */
+/**
+ * Retry-After waits summed over a run: a client starts from what the run spent before (earlier
+ * attempts and activities) and reports each wait, so the cap holds per run; past it the next wait
+ * fails the call instead.
+ */
 export interface RetryWaitBudget {
   /** records a wait about to be slept; throws graph_limit_exceeded when it would pass the cap */
   spend(ms: number): void;
   readonly spentMs: number;
 }
 
-export function retryWaitBudget(maxMs: number): RetryWaitBudget {
-  let spent = 0;
+export interface RunRetryWait {
+  /** what the run waited before this client */
+  spentMs: number;
+  /** told of each wait this client is about to sleep (to carry it to the run's next clients) */
+  onSpend(ms: number): void;
+}
+
+export function retryWaitBudget(maxMs: number, run?: RunRetryWait): RetryWaitBudget {
+  let spent = run?.spentMs ?? 0;
   return {
     spend(ms) {
       if (spent + ms > maxMs)
@@ -66,6 +77,7 @@ export function retryWaitBudget(maxMs: number): RetryWaitBudget {
           `Microsoft Graph asked this run to wait ${Math.round((spent + ms) / 1000)} s in all on Retry-After, more than ${Math.round(maxMs / 1000)} s`,
         );
       spent += ms;
+      run?.onSpend(ms);
     },
     get spentMs() {
       return spent;

@@ -1,3 +1,4 @@
+import type { RunRetryWait } from './limits';
 import type { GraphLimits } from '../contracts/graph-limits';
 
 /** A workspace's Entra connection: who we are (app registration) and where Entra and Graph live. */
@@ -25,6 +26,8 @@ export interface EntraClientOptions {
   limits?: GraphLimits;
   /** metrics hook, called once per HTTP attempt; path is templated (ids replaced by {id}) */
   onRequest?: (info: { path: string; status: number; throttled: boolean }) => void;
+  /** the run's Retry-After waits so far and where to report more, so GRAPH_MAX_RETRY_WAIT_SECONDS holds per run */
+  runRetryWait?: RunRetryWait;
 }
 
 /** A Graph user as returned: the $select'ed properties, sometimes '@odata.type'. */

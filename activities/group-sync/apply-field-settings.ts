@@ -57,7 +57,7 @@ export function createApplyFieldSettingsActivity(deps: ActivityDeps) {
                 fingerprint: photos === 'all' ? null : fieldSettingsFingerprint(settings),
               },
               photos,
-              client: lazyEntraClient(deps, workspaceId),
+              client: lazyEntraClient(deps, workspaceId, syncRunId),
               progress,
             },
             cp,

@@ -64,7 +64,7 @@ export function createFetchDeltaChangesActivity(deps: ActivityDeps) {
           groupName = await readDeltaChanges(
             {
               db,
-              client: await openEntraClient(deps, workspaceId),
+              client: await openEntraClient(deps, workspaceId, syncRunId),
               syncRunId,
               workspaceId,
               group: { ...group, membersDeltaLink, usersDeltaLink },

@@ -46,7 +46,7 @@ export function createFetchMembersActivity(deps: ActivityDeps) {
         };
         const settings = await loadSyncFieldSettings(db, workspaceId);
         const select = graphSelectFor(settings);
-        const client = await openEntraClient(deps, workspaceId);
+        const client = await openEntraClient(deps, workspaceId, syncRunId);
         const roundsCtx =
           input.deltaBasis && !input.forecast
             ? { db, client, syncRunId, entraGroupId: group.entraGroupId, select, basis: input.deltaBasis }

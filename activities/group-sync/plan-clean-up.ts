@@ -59,7 +59,7 @@ export function createPlanCleanUpActivity(deps: ActivityDeps) {
         };
         if (!cp.done) {
           const select = graphSelectFor(await loadSyncFieldSettings(db, workspaceId));
-          const client = lazyEntraClient(deps, workspaceId);
+          const client = lazyEntraClient(deps, workspaceId, syncRunId);
           await stageDepartedMembers({ db, client, syncRunId, groupId, select, progress }, cp);
         }
 

@@ -36,7 +36,7 @@ export function createFetchUsersByIdsActivity(deps: ActivityDeps) {
         }
         const ids = [...new Set(raw as string[])];
         let cp = { offset: 0, ...readCheckpoint(state, 'fetchUsersByIds') };
-        const client = cp.offset < ids.length ? await openEntraClient(deps, workspaceId) : null;
+        const client = cp.offset < ids.length ? await openEntraClient(deps, workspaceId, syncRunId) : null;
         const select = graphSelectFor(await loadSyncFieldSettings(db, workspaceId));
         while (cp.offset < ids.length) {
           progress.throwIfCancelled();

@@ -43,7 +43,7 @@ export function createFetchRecipientUserActivity(deps: ActivityDeps) {
       if (cp.done)
         return { counts: state.counts, found: cp.found ?? false, accountEnabled: cp.accountEnabled ?? null };
 
-      const client = await openEntraClient(deps, workspaceId);
+      const client = await openEntraClient(deps, workspaceId, syncRunId);
       const select = graphSelectFor(await loadSyncFieldSettings(db, workspaceId));
       const user = await readUserOrNull(client, recipient.entraUserId, select);
       const accountEnabled = typeof user?.accountEnabled === 'boolean' ? user.accountEnabled : null;

@@ -223,3 +223,18 @@ export async function dropRunCounts(db: Conn, id: string, names: Array<keyof Syn
 export async function setMemberCount(db: Conn, id: string, memberCount: number): Promise<void> {
   await db.updateTable('syncRuns').set({ memberCount }).where('id', '=', id).execute();
 }
+
+/** Retry-After time the run's Graph clients have waited so far (checkpoint `retryWaitMs`). */
+export async function readRetryWaitMs(db: Conn, id: string): Promise<number> {
+  const { rows } = await sql<{ ms: number | null }>`
+    select (checkpoint ->> 'retryWaitMs')::bigint as ms from sync_runs where id = ${id}::uuid`.execute(db);
+  return Number(rows[0]?.ms ?? 0);
+}
+
+/** Adds a Retry-After wait to the run's total, in one statement (concurrent clients add up). */
+export async function addRetryWaitMs(db: Conn, id: string, ms: number): Promise<void> {
+  await sql`
+    update sync_runs set checkpoint = checkpoint || jsonb_build_object('retryWaitMs',
+      coalesce((checkpoint ->> 'retryWaitMs')::bigint, 0) + ${Math.round(ms)}::bigint)
+    where id = ${id}::uuid`.execute(db);
+}
