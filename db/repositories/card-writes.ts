@@ -1,10 +1,10 @@
 import type { Conn } from '../database';
+import { cardWriteRecords, writtenVersionsAndEvents } from './card-write-tail';
 import { sql } from 'kysely';
 import type { CardStatus, CardTemplate } from '../../domain/card';
 import type { RecipientStatus } from '../../domain/recipient';
 import type { SyncOptions } from '../../domain/sync-options';
 import { PROFILE_COLUMNS, profileValuesOf } from '../../domain/recipient';
-import { newSlugKeys } from '../../domain/card-slug';
 import type { CardTarget, CardWrite } from '../../domain/plan-card-write';
 import { CARD_SOURCE_KEY, TEMPLATE_KEY } from './card-source-key';
 import { loadWorkspaceCardTargets, writeWorkspaceCards } from './workspace-card-writes';
@@ -168,26 +168,11 @@ async function writeGroupCards(
   writes: CardWrite[],
 ): Promise<WrittenCards> {
   if (!writes.length) return {};
-  // One draw for the chunk: each new card's slug key (domain/card-slug.ts).
-  const keys = newSlugKeys(writes.filter((w) => w.kind === 'create').length);
-  let drawn = 0;
-  const records = writes.map((w) => ({
-    card_id: w.cardId,
-    recipient_id: w.recipientId,
-    group_id: w.groupId,
-    version: w.version,
-    status: w.status,
-    content: w.content,
-    content_hash: w.contentHash,
-    source_key: w.sourceKey,
-    kind: w.kind,
-    event: w.event,
-    slug_key: w.kind === 'create' ? keys[drawn++] : null,
-  }));
+  const records = cardWriteRecords(writes);
   // Each check is a fenced index lookup (`offset 0`), whatever the statistics say.
   const { rows } = await sql<{ kind: CardWrite['kind']; n: number }>`
     with v as materialized (
-      select * from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as v(card_id uuid, recipient_id uuid,
+      select * from jsonb_to_recordset(${records}::jsonb) as v(card_id uuid, recipient_id uuid,
         group_id uuid, version int, status text, content jsonb, content_hash text, source_key text, kind text, event text, slug_key text)
     ),
     g as materialized (
@@ -222,24 +207,7 @@ async function writeGroupCards(
       from fresh v where v.kind <> 'create' and c.id = v.card_id and c.version = v.version - 1
       returning c.id, c.slug_key, c.created_at, c.updated_at
     ),
-    written as (
-      select v.*, w.slug_key as key, w.created_at, w.updated_at from v
-      join (select * from created union all select * from updated) w on w.id = v.card_id
-    ),
-    versions as (
-      insert into card_versions (card_id, version, status, content, content_hash, sync_run_id)
-      select v.card_id, v.version, v.status, v.content, v.content_hash, ${syncRunId}::uuid from written v
-    ),
-    -- The card's content, the rest of the card in columns: the feed serves it as GET /v1/cards/:id
-    -- answers it (api/schemas/events.ts); one JSON object per event cost as much as the card write.
-    events as (
-      insert into events (workspace_id, type, card_id, recipient_id, sync_run_id, data,
-        group_id, card_version, card_status, content_hash, slug_key, card_created_at)
-      select ${workspaceId}::uuid, v.event, v.card_id, v.recipient_id, ${syncRunId}::uuid, v.content,
-        v.group_id, v.version, v.status, v.content_hash, v.key, v.created_at
-      from written v
-    )
-    select kind, count(*)::int as n from written group by kind`.execute(db);
+    ${writtenVersionsAndEvents(workspaceId, syncRunId, sql`v.group_id`)}`.execute(db);
   return Object.fromEntries(rows.map((r) => [r.kind, r.n]));
 }
 

@@ -1,9 +1,9 @@
-import { newSlugKeys } from '../../domain/card-slug';
 import { sql } from 'kysely';
 import type { CardStatus, CardTemplate } from '../../domain/card';
 import type { CardTarget, CardWrite } from '../../domain/plan-card-write';
 import { PROFILE_COLUMNS, profileValuesOf, type RecipientStatus } from '../../domain/recipient';
 import type { Conn } from '../database';
+import { cardWriteRecords, writtenVersionsAndEvents } from './card-write-tail';
 import { CARD_SOURCE_KEY } from './card-source-key';
 import { workspaceTemplateRow } from './workspace-card-template';
 
@@ -120,23 +120,10 @@ export async function writeWorkspaceCards(
   writes: CardWrite[],
 ): Promise<Partial<Record<CardWrite['kind'], number>>> {
   if (!writes.length) return {};
-  const keys = newSlugKeys(writes.filter((w) => w.kind === 'create').length);
-  let drawn = 0;
-  const records = writes.map((w) => ({
-    card_id: w.cardId,
-    recipient_id: w.recipientId,
-    version: w.version,
-    status: w.status,
-    content: w.content,
-    content_hash: w.contentHash,
-    source_key: w.sourceKey,
-    kind: w.kind,
-    event: w.event,
-    slug_key: w.kind === 'create' ? keys[drawn++] : null,
-  }));
+  const records = cardWriteRecords(writes);
   const { rows } = await sql<{ kind: CardWrite['kind']; n: number }>`
     with v as materialized (
-      select * from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as v(card_id uuid, recipient_id uuid,
+      select * from jsonb_to_recordset(${records}::jsonb) as v(card_id uuid, recipient_id uuid,
         version int, status text, content jsonb, content_hash text, source_key text, kind text, event text, slug_key text)
     ),
     g as materialized (select template_key from ${workspaceTemplateRow(workspaceId)} t),
@@ -163,23 +150,7 @@ export async function writeWorkspaceCards(
       from fresh v where v.kind <> 'create' and c.id = v.card_id and c.version = v.version - 1 and c.group_id is null
       returning c.id, c.slug_key, c.created_at, c.updated_at
     ),
-    written as (
-      select v.*, w.slug_key as key, w.created_at, w.updated_at from v
-      join (select * from created union all select * from updated) w on w.id = v.card_id
-    ),
-    versions as (
-      insert into card_versions (card_id, version, status, content, content_hash, sync_run_id)
-      select v.card_id, v.version, v.status, v.content, v.content_hash, ${syncRunId}::uuid from written v
-    ),
-    -- As writeCards' events: the content as data, the rest of the card in columns.
-    events as (
-      insert into events (workspace_id, type, card_id, recipient_id, sync_run_id, data,
-        group_id, card_version, card_status, content_hash, slug_key, card_created_at)
-      select ${workspaceId}::uuid, v.event, v.card_id, v.recipient_id, ${syncRunId}::uuid, v.content,
-        null, v.version, v.status, v.content_hash, v.key, v.created_at
-      from written v
-    )
-    select kind, count(*)::int as n from written group by kind`.execute(db);
+    ${writtenVersionsAndEvents(workspaceId, syncRunId, sql`null::uuid`)}`.execute(db);
   return Object.fromEntries(rows.map((r) => [r.kind, r.n]));
 }
 
