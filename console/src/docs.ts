@@ -1,0 +1,11 @@
+import SwaggerUIBundle from 'swagger-ui-dist/swagger-ui-es-bundle.js';
+import 'swagger-ui-dist/swagger-ui.css';
+
+/** The interactive API reference at /docs, from the same /openapi.json the console's types come from. */
+SwaggerUIBundle({
+  url: '/openapi.json',
+  dom_id: '#swagger-ui',
+  deepLinking: true,
+  tryItOutEnabled: false,
+  persistAuthorization: false,
+});
