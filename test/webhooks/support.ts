@@ -20,12 +20,12 @@ export function startTestDispatcher(
   db: Db,
   policy: OutboundPolicy,
   workspaceIds: string[],
-  opts: { retryDelaysMs?: number[]; breakerFailures?: number } = {},
+  opts: { retryDelaysMs?: number[]; breakerFailures?: number; keys?: Buffer } = {},
 ): WebhookDispatcher {
   return startWebhookDispatcher({
     db,
     sender: createWebhookSender(policy, { timeoutMs: 2_000, maxSockets: 16 }),
-    keys: ENCRYPTION_KEY,
+    keys: opts.keys ?? ENCRYPTION_KEY,
     publicBase: PUBLIC_BASE_URL,
     log: { warn: (fields, message) => console.error(message, fields) },
     pollMs: 25,
