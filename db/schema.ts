@@ -235,7 +235,7 @@ export interface WebhookDeliveriesTable {
   attempts: JsonWithDefault<DeliveryAttempt[]>;
   attemptCount: Generated<number>;
   nextAttemptAt: Date | null;
-  payload: Json<Record<string, unknown> | null> | null;
+  payload: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
   createdAt: CreatedAt;
   deliveredAt: Date | null;
 }
