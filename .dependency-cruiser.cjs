@@ -3,7 +3,7 @@
  * runs this; type-only imports count (tsPreCompilationDeps), so a type cannot smuggle a cycle in.
  */
 const project =
-  '^(contracts|domain|db|graph|net|engine|activities|workflows|api|worker|schedules|config|temporal|dev|emulator|bench|test)/';
+  '^(contracts|domain|db|graph|net|engine|delivery|activities|workflows|api|worker|schedules|config|temporal|dev|emulator|bench|test)/';
 
 /** Files a process starts from: they build the configuration and everything else. */
 const ENTRY_POINTS = '(^|/)(main|migrate-cli|rotate-encryption-key-cli)\\.ts$';
@@ -16,6 +16,7 @@ const allowed = {
   db: ['domain', 'contracts'],
   graph: ['contracts', 'domain', 'net'],
   engine: ['domain', 'db', 'graph', 'net', 'config', 'contracts'],
+  delivery: ['domain', 'db', 'net', 'config', 'contracts'],
   activities: ['engine', 'db', 'domain', 'contracts'],
   config: ['contracts', 'domain', 'net'],
   temporal: ['contracts', 'config'],
@@ -74,7 +75,7 @@ module.exports = {
       comment: 'dev/, bench/ and test/ are local tooling: nothing the service runs imports them',
       severity: 'error',
       from: {
-        path: '^(contracts|domain|db|graph|net|engine|activities|workflows|api|worker|schedules|config|temporal|emulator)/',
+        path: '^(contracts|domain|db|graph|net|engine|delivery|activities|workflows|api|worker|schedules|config|temporal|emulator)/',
       },
       to: { path: '^(dev|bench|test)/' },
     },

@@ -33,6 +33,7 @@ import { workspaceRoutes } from './routes/workspaces';
 import { adminApiKeyRoutes } from './routes/admin-api-keys';
 import { apiKeyRoutes } from './routes/api-keys';
 import { workspaceSettingRoutes } from './routes/workspace-settings';
+import { webhookEndpointRoutes } from './routes/webhook-endpoints';
 
 export type { AppDeps } from './context';
 
@@ -57,6 +58,7 @@ export const ROUTE_MODULES: RouteModule[] = [
   cardRoutes,
   cardTemplateRoutes,
   eventRoutes,
+  webhookEndpointRoutes,
   publicCardRoutes,
   operationRoutes,
   scheduleRoutes,

@@ -5,5 +5,3 @@ import type { ApiConfig } from './context';
 export function publicBaseOf(config: ApiConfig, req: Request): string {
   return config.publicBaseUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
 }
-
-export const publicCardUrl = (base: string, slug: string): string => `${base}/c/${slug}`;

@@ -20,6 +20,8 @@ export interface CaseResult {
   /** Member pages of a full listing: gaps between their requests, and the listing's time above the floor. */
   listing: ListingGaps | null;
   counts: unknown;
+  /** the webhook delivery case: card.created events the receiver got, and when the last came */
+  webhooks?: { delivered: number; deliveredAtRunEnd: number; secondsAfterRunEnd: number | null };
 }
 
 export interface BenchReport {
@@ -56,5 +58,21 @@ export function renderTable(report: BenchReport): string {
     header,
     rule,
     ...rows.map((row) => `| ${row} |`),
+    ...webhookRows(report.results),
   ].join('\n');
+}
+
+/** The webhook case's delivery, under the table: the sync's own row is in it. */
+function webhookRows(results: CaseResult[]): string[] {
+  const cases = results.filter((r) => r.webhooks);
+  if (!cases.length) return [];
+  return [
+    '',
+    "| members | card.created delivered | by the run's end | last one after the run's end, s |",
+    '|' + ' --- |'.repeat(4),
+    ...cases.map(
+      (r) =>
+        `| ${r.members} | ${r.webhooks!.delivered} | ${r.webhooks!.deliveredAtRunEnd} | ${r.webhooks!.secondsAfterRunEnd?.toFixed(1) ?? 'not all within 300 s'} |`,
+    ),
+  ];
 }

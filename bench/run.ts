@@ -4,6 +4,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { temporal } from '@temporalio/proto';
 import { encryptSecret } from '../config/secret-box';
+import { createEndpoint } from '../db/repositories/webhook-endpoints';
+import { newWebhookSecret } from '../domain/webhook-signature';
 import { onShutdownSignal, PROJECT_DIR } from '../dev/local-services';
 import { DEFAULT_CARD_TEMPLATE } from '../domain/card';
 import { DEFAULT_FIELD_SETTINGS } from '../domain/fields';
@@ -25,8 +27,9 @@ async function main(): Promise<void> {
     options: {
       members: { type: 'string', default: '10000,100000' },
       'latency-ms': { type: 'string', default: '100' },
-      // Stop after this many cases per group size (1 = cold sync only), for quicker profiling.
-      cases: { type: 'string', default: '4' },
+      // Stop after this many cases per group size (1 = cold sync only), for quicker profiling;
+      // the fifth is the webhook delivery case, run for each size after the others.
+      cases: { type: 'string', default: '5' },
       out: { type: 'string', default: path.join(PROJECT_DIR, 'bench', 'results.json') },
     },
   });
@@ -47,6 +50,8 @@ async function main(): Promise<void> {
   const cases = (async () => {
     for (const members of sizes)
       results.push(...(await benchGroupSize(stack, members, latencyMs, caseLimit, log)));
+    if (caseLimit >= 5)
+      for (const members of sizes) results.push(await benchWebhookDelivery(stack, members, latencyMs, log));
     return 'done' as const;
   })();
   cases.catch(() => undefined); // raced below; when interrupted, its failure against the stopped stack is moot
@@ -125,6 +130,59 @@ async function benchGroupSize(
   for (const step of steps.slice(0, caseLimit)) await step();
   stack.emulator.tenants.delete(info.tenantId);
   return results;
+}
+
+/** How long the webhook case waits for its events after the run's end before it calls them late. */
+const DELIVERY_WAIT_MS = 300_000;
+
+/**
+ * A cold sync into a workspace with one webhook endpoint (`card.*`, a receiver in this process
+ * answering 200 at once): the sync's time with delivery running beside it, and how long after the
+ * run's end its last `card.created` arrived.
+ */
+async function benchWebhookDelivery(
+  stack: BenchStack,
+  members: number,
+  latencyMs: number,
+  log: (l: string) => void,
+): Promise<CaseResult> {
+  const info = stack.emulator.tenants.create({
+    seed: members + 1,
+    users: members,
+    traits: { disabled: 0, guest: 0, softDeleted: 0, noMail: 0, photo: 0 },
+    groups: [{ displayName: `Webhooks ${members}`, users: 'all' }],
+  });
+  const entraGroupId = info.groups[0]!.id;
+  const { workspaceId, groupId } = await seedWorkspace(stack, info, entraGroupId);
+  const tenant = stack.emulator.tenants.require(info.tenantId);
+  tenant.faults = { ...tenant.faults, latencyMs };
+  await createEndpoint(stack.db, {
+    workspaceId,
+    url: stack.receiver.url,
+    events: ['card.*'],
+    description: 'bench',
+    secretEncrypted: encryptSecret(newWebhookSecret(), BENCH_ENCRYPTION_KEY, workspaceId),
+  });
+  await settle(stack.db);
+  stack.receiver.reset();
+  const name = 'cold full sync, webhook endpoint';
+  const result = await runSync(stack, { workspaceId, groupId, full: true, name, members, latencyMs });
+  const runEnded = performance.now();
+  const deliveredAtEnd = stack.receiver.count('card.created');
+  while (stack.receiver.count('card.created') < members && performance.now() - runEnded < DELIVERY_WAIT_MS)
+    await new Promise((r) => setTimeout(r, 20));
+  const delivered = stack.receiver.count('card.created');
+  const lag = delivered >= members ? Math.max(0, stack.receiver.lastAt() - runEnded) / 1000 : null;
+  result.webhooks = { delivered, deliveredAtRunEnd: deliveredAtEnd, secondsAfterRunEnd: lag };
+  log(
+    `${name}: sync ${result.wallSeconds.toFixed(1)} s; ${deliveredAtEnd} of ${members} card.created delivered by the run's end, ` +
+      (lag === null
+        ? `only ${delivered} after ${DELIVERY_WAIT_MS / 1000} s`
+        : `the last ${lag.toFixed(1)} s after it`),
+  );
+  log(`  CPU (s): ${JSON.stringify(result.cpuSeconds)}`);
+  stack.emulator.tenants.delete(info.tenantId);
+  return result;
 }
 
 async function seedWorkspace(

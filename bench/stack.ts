@@ -14,6 +14,7 @@ import { findTemporalCli } from '../dev/temporal-cli';
 import { startTemporalDevServer } from '../dev/temporal-dev-server';
 import { WORKER_ENV, WORKER_NODE_FLAGS } from '../worker/node-flags';
 import { sql } from 'kysely';
+import { startBenchReceiver, type BenchReceiver } from './receiver';
 
 export const BENCH_TASK_QUEUE = 'entra-sync-bench';
 export const BENCH_ENCRYPTION_KEY = Buffer.alloc(32, 7);
@@ -23,6 +24,8 @@ export interface BenchStack {
   databaseUrl: string;
   client: Client;
   emulator: Awaited<ReturnType<typeof startEmulator>>;
+  /** a webhook receiver the worker may call (the webhook delivery case) */
+  receiver: BenchReceiver;
   worker: ChildProcess;
   /** Peak RSS of the worker since the last reset, in bytes (Linux VmHWM). */
   workerPeakRss(): number;
@@ -52,6 +55,8 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
   const stops: Array<() => Promise<void>> = [];
   const emulator = await startEmulator({ port: 0, dataDir: path.join(tmp, 'emulator') });
   stops.push(() => emulator.close());
+  const receiver = await startBenchReceiver(path.join(tmp, 'emulator'));
+  stops.push(() => receiver.close());
   const pg = await startEmbeddedPostgres({
     dataDir: path.join(tmp, 'postgres'),
     port: 0,
@@ -82,8 +87,8 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
         TASK_QUEUE: BENCH_TASK_QUEUE,
         ENCRYPTION_KEY: BENCH_ENCRYPTION_KEY.toString('base64'),
         NODE_EXTRA_CA_CERTS: emulator.caCertPath,
-        // the worker may call the emulator (and Microsoft's clouds), nothing else
-        OUTBOUND_ALLOW_HOSTS: new URL(emulator.url).host,
+        // the worker may call the emulator, the receiver (and Microsoft's clouds), nothing else
+        OUTBOUND_ALLOW_HOSTS: `${new URL(emulator.url).host},${receiver.host}`,
         LOG_LEVEL: 'warn',
       },
     },
@@ -104,6 +109,7 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
     databaseUrl: pg.url,
     client,
     emulator,
+    receiver,
     worker,
     workerPeakRss: () => Number(/VmHWM:\s+(\d+) kB/.exec(status())?.[1] ?? 0) * 1024,
     resetWorkerPeakRss: () => writeFileSync(`/proc/${worker.pid}/clear_refs`, '5'),

@@ -10,6 +10,7 @@ import type {
 } from '../contracts/sync-runs';
 import type { CardStatus, CardTemplate } from '../domain/card';
 import type { EventType } from '../domain/event-types';
+import type { DeliveryAttempt, DeliveryStatus } from '../domain/webhook-retry';
 import type { RecipientProfileColumns, RecipientStatus } from '../domain/recipient';
 import type { SyncOptions } from '../domain/sync-options';
 
@@ -35,6 +36,8 @@ export interface Database {
   schedules: SchedulesTable;
   workerCounters: WorkerCountersTable;
   recipientsEdited: RecipientsEditedTable;
+  webhookEndpoints: WebhookEndpointsTable;
+  webhookDeliveries: WebhookDeliveriesTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -194,6 +197,47 @@ export interface EventsTable {
   contentHash: ColumnType<string | null, string | null | undefined, never>;
   slugKey: ColumnType<Buffer | null, Buffer | null | undefined, never>;
   cardCreatedAt: ColumnType<Date | null, Date | null | undefined, never>;
+}
+
+/** Where a workspace's events are sent (migration 2026_12_04_2101). */
+export interface WebhookEndpointsTable {
+  id: Generated<string>;
+  workspaceId: ColumnType<string, string, never>;
+  url: string;
+  /** the filters as given: `*`, types, `card.*` */
+  events: string[];
+  description: string | null;
+  status: Generated<'enabled' | 'disabled'>;
+  disabledReason: string | null;
+  disabledAt: Date | null;
+  secretEncrypted: string;
+  previousSecretEncrypted: string | null;
+  previousSecretExpiresAt: Date | null;
+  /** the endpoint's place in the events' order (xid8 and id, as text) */
+  cursorXid: string;
+  cursorId: Generated<string>;
+  failingSince: Date | null;
+  createdAt: CreatedAt;
+  updatedAt: Timestamp;
+}
+
+/** One event to one endpoint, with its attempts. */
+export interface WebhookDeliveriesTable {
+  id: Generated<string>;
+  endpointId: string;
+  workspaceId: string;
+  /** null for a ping */
+  eventId: string | null;
+  eventType: string;
+  /** the event's subject: later deliveries of it wait for a pending one */
+  orderKey: string;
+  status: DeliveryStatus;
+  attempts: JsonWithDefault<DeliveryAttempt[]>;
+  attemptCount: Generated<number>;
+  nextAttemptAt: Date | null;
+  payload: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  createdAt: CreatedAt;
+  deliveredAt: Date | null;
 }
 
 /** Slugs of rotated or deleted cards: their page answers 410 Gone. */

@@ -24,3 +24,6 @@ export function newSlugKeys(n: number): string[] {
   const hex = randomBytes(16 * n).toString('hex');
   return Array.from({ length: n }, (_, i) => hex.slice(32 * i, 32 * (i + 1)));
 }
+
+/** A card's public page: `{base}/c/{slug}` (base: PUBLIC_BASE_URL or the api's own URL). */
+export const publicCardUrl = (base: string, slug: string): string => `${base}/c/${slug}`;

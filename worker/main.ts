@@ -12,6 +12,9 @@ import { createWorker } from './create-worker';
 import { createWorkerLogger } from './logger';
 import { createWorkerMetrics } from './metrics';
 import { createRunWorkSweeper } from './run-work-sweeper';
+import { startWebhookDispatcher } from '../delivery/dispatcher';
+import { createWebhookSender } from '../delivery/webhook-sender';
+import { DELIVERY_TIMEOUT_MS } from '../domain/webhook-retry';
 
 /** `npm run worker`: registers workflows and activities on the task queue until SIGINT/SIGTERM. */
 async function main(): Promise<void> {
@@ -60,6 +63,17 @@ async function main(): Promise<void> {
       dropRunWork: sweeper.drop,
     }),
   });
+  // The outbox's deliveries run beside the activities, in every worker (delivery/dispatcher.ts).
+  const dispatcher = startWebhookDispatcher({
+    db,
+    sender: createWebhookSender(config.outboundAllowHosts, {
+      timeoutMs: DELIVERY_TIMEOUT_MS,
+      maxSockets: 64,
+    }),
+    keys: config.encryptionKey,
+    publicBase: config.publicBaseUrl ?? `http://localhost:${config.port}`,
+    log,
+  });
   // The Temporal runtime also reacts to these signals; shut down once, whoever is first.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
@@ -78,6 +92,7 @@ async function main(): Promise<void> {
     'worker polling',
   );
   await worker.run();
+  await dispatcher.stop();
   await sweeper.close();
   await metrics.stop();
   await connection.close();

@@ -9,7 +9,7 @@ export interface PruneExpiredHistoryInput {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** Deletes change history and events older than the retention period (RETENTION_DAYS). */
+/** Deletes change history, events and webhook deliveries older than the retention period (RETENTION_DAYS). */
 export function createPruneExpiredHistoryActivity({ db }: ActivityDeps) {
   return async function pruneExpiredHistory(input: PruneExpiredHistoryInput): Promise<Pruned> {
     const cutoff = new Date(Date.now() - input.retentionDays * DAY_MS);

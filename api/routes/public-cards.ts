@@ -12,7 +12,8 @@ import { HttpProblem } from '../http/problem';
 import { defineRoute, type AnyRoute } from '../http/route';
 import { renderCardPage, renderGonePage } from '../public/card-page';
 import { PAGE_STYLE_HASH } from '../public/page-style';
-import { publicBaseOf, publicCardUrl } from '../public-url';
+import { publicBaseOf } from '../public-url';
+import { publicCardUrl } from '../../domain/card-slug';
 
 const SlugParams = z.strictObject({ slug: z.string().max(200) });
 /** Short enough that a deactivation or a rotation shows soon; ETags make revalidation cheap. */

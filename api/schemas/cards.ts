@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import type { CardRow } from '../../db/schema';
 import { pageQueryShape, pageSchema } from '../http/pagination';
-import { cardSlug } from '../../domain/card-slug';
-import { publicCardUrl } from '../public-url';
+import { cardSlug, publicCardUrl } from '../../domain/card-slug';
 import { timestamp, uuid } from './common';
 
 export const CardListQuery = z.strictObject({ ...pageQueryShape });

@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import { cardSlug } from '../../domain/card-slug';
+import { eventBody, type EventRecord } from '../../domain/event-body';
 import { EVENT_SUBJECTS, EVENT_TYPES } from '../../domain/event-types';
-import type { EventRow } from '../../db/repositories/events';
 import { cursorParam, limitParam } from '../http/pagination';
-import { publicCardUrl } from '../public-url';
 import { timestamp, uuid } from './common';
 
 const TYPE_FILTERS = [...EVENT_TYPES, ...EVENT_SUBJECTS.map((s) => `${s}.*`)];
@@ -53,47 +51,5 @@ export function typeFilter(type: string | undefined): { exact: string } | { pref
   return type.endsWith('.*') ? { prefix: type.slice(0, -1) } : { exact: type };
 }
 
-const TIMESTAMP_KEYS = ['createdAt', 'updatedAt', 'startedAt', 'finishedAt'];
-
-/**
- * Stored data as the API shapes it: ISO timestamps; a card event's card (its content is the stored
- * data, the rest its own columns) as GET /v1/cards/:id answers it, with its publicUrl.
- */
-export function toEvent(row: EventRow, publicBase: string): Event {
-  if (row.card) return event(row, cardData(row.card, row.data, row.createdAt, publicBase));
-  const data: Record<string, unknown> = { ...row.data };
-  for (const key of TIMESTAMP_KEYS)
-    if (typeof data[key] === 'string') data[key] = new Date(data[key] as string).toISOString();
-  return event(row, data);
-}
-
-function cardData(
-  card: NonNullable<EventRow['card']>,
-  content: Record<string, unknown>,
-  writtenAt: Date,
-  publicBase: string,
-): Record<string, unknown> {
-  return {
-    id: card.id,
-    recipientId: card.recipientId,
-    groupId: card.groupId,
-    status: card.status,
-    version: card.version,
-    content,
-    contentHash: card.contentHash,
-    // the version was written with its event, in one statement
-    updatedAt: writtenAt.toISOString(),
-    createdAt: (card.createdAt ?? writtenAt).toISOString(),
-    ...(card.slugKey ? { publicUrl: publicCardUrl(publicBase, cardSlug(card.id, card.slugKey)) } : {}),
-  };
-}
-
-function event(row: EventRow, data: Record<string, unknown>): Event {
-  return {
-    id: row.id,
-    type: row.type,
-    createdAt: row.createdAt.toISOString(),
-    workspaceId: row.workspaceId,
-    data,
-  };
-}
+/** A stored event as the feed answers it (domain/event-body.ts, shared with webhook delivery). */
+export const toEvent = (row: EventRecord, publicBase: string): Event => eventBody(row, publicBase) as Event;

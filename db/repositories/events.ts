@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Conn } from '../database';
 import { PROFILE_COLUMNS } from '../../domain/recipient';
 import type { EventType, RecipientEventType } from '../../domain/event-types';
+import type { EventRecord } from '../../domain/event-body';
 
 const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
@@ -59,26 +60,7 @@ export interface EventPosition {
   id: string;
 }
 
-export interface EventRow {
-  id: string;
-  xid: string;
-  workspaceId: string;
-  type: EventType;
-  /** A card event's is the card's content; the rest of the card is in `card`. */
-  data: Record<string, unknown>;
-  createdAt: Date;
-  /** A card event's card as of the event (null for other events). */
-  card: {
-    id: string;
-    recipientId: string | null;
-    groupId: string | null;
-    version: number;
-    status: string;
-    contentHash: string | null;
-    slugKey: Buffer | null;
-    createdAt: Date | null;
-  } | null;
-}
+export type EventRow = EventRecord;
 
 /**
  * Events after `after`, in (xid, id) order, only from transactions older than every transaction
@@ -89,17 +71,18 @@ export interface EventRow {
 export async function readEvents(
   db: Conn,
   workspaceId: string,
-  args: { after: EventPosition | null; type: { exact: string } | { prefix: string } | null; limit: number },
+  args: { after: EventPosition | null; type: EventTypeFilter | null; limit: number },
 ): Promise<EventRow[]> {
   const after = args.after ?? { xid: '0', id: '0' };
   const type = !args.type
     ? sql``
     : 'exact' in args.type
       ? sql`and e.type = ${args.type.exact}`
-      : sql`and e.type like ${`${args.type.prefix}%`}`;
+      : 'prefix' in args.type
+        ? sql`and e.type like ${`${args.type.prefix}%`}`
+        : sql`and e.type = any(${args.type.anyOf}::text[])`;
   const { rows } = await sql<Omit<EventRow, 'card'> & CardColumns>`
-    select e.id::text, e.xid::text, e.workspace_id, e.type, e.data, e.created_at, e.card_id, e.recipient_id,
-      e.group_id, e.card_version, e.card_status, e.content_hash, e.slug_key, e.card_created_at
+    select ${EVENT_COLUMNS}
     from events e
     where e.workspace_id = ${workspaceId}::uuid
       and (e.xid, e.id) > (${after.xid}::xid8, ${after.id}::bigint)
@@ -107,34 +90,55 @@ export async function readEvents(
       ${type}
     order by e.xid, e.id
     limit ${args.limit}`.execute(db);
-  return rows.map(
-    ({
-      cardId,
-      recipientId,
-      groupId,
-      cardVersion,
-      cardStatus,
-      contentHash,
-      slugKey,
-      cardCreatedAt,
-      ...row
-    }) => ({
-      ...row,
-      card:
-        cardId && cardVersion !== null
-          ? {
-              id: cardId,
-              recipientId,
-              groupId,
-              version: cardVersion,
-              status: cardStatus ?? 'active',
-              contentHash,
-              slugKey,
-              createdAt: cardCreatedAt,
-            }
-          : null,
-    }),
-  );
+  return rows.map(toEventRow);
+}
+
+/** Events by id (those still kept), in no particular order: what retried deliveries send again. */
+export async function readEventsById(db: Conn, workspaceId: string, ids: string[]): Promise<EventRow[]> {
+  if (!ids.length) return [];
+  const { rows } = await sql<Omit<EventRow, 'card'> & CardColumns>`
+    select ${EVENT_COLUMNS}
+    from events e
+    where e.id = any(${ids}::bigint[]) and e.workspace_id = ${workspaceId}::uuid`.execute(db);
+  return rows.map(toEventRow);
+}
+
+/** One type, a subject prefix (`card.`), or a list of types. */
+export type EventTypeFilter = { exact: string } | { prefix: string } | { anyOf: readonly string[] };
+
+const EVENT_COLUMNS = sql.raw(
+  `e.id::text, e.xid::text, e.workspace_id, e.type, e.data, e.created_at, e.card_id, e.recipient_id,
+      e.group_id, e.card_version, e.card_status, e.content_hash, e.slug_key, e.card_created_at,
+      coalesce(e.card_id, e.recipient_id, e.sync_run_id)::text as subject_id`,
+);
+
+function toEventRow({
+  cardId,
+  recipientId,
+  groupId,
+  cardVersion,
+  cardStatus,
+  contentHash,
+  slugKey,
+  cardCreatedAt,
+  ...row
+}: Omit<EventRow, 'card'> & CardColumns): EventRow {
+  return {
+    ...row,
+    card:
+      cardId && cardVersion !== null
+        ? {
+            id: cardId,
+            recipientId,
+            groupId,
+            version: cardVersion,
+            status: cardStatus ?? 'active',
+            contentHash,
+            slugKey,
+            createdAt: cardCreatedAt,
+          }
+        : null,
+  };
 }
 
 interface CardColumns {

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Conn, Db } from '../database';
 import type { CardRow } from '../schema';
@@ -48,12 +49,20 @@ export async function rotateCardSlug(
       .executeTakeFirst();
     if (!card) return undefined;
     await retire(trx, workspaceId, card.id, cardSlug(card.id, card.slugKey));
-    return trx
+    const rotated = await trx
       .updateTable('cards')
       .set({ slugKey: randomBytes(16) })
       .where('id', '=', card.id)
       .returningAll()
       .executeTakeFirstOrThrow();
+    // subscribers keep the card's address: they hear of the new one (same version, new publicUrl)
+    await sql`
+      insert into events (workspace_id, type, card_id, recipient_id, data, group_id, card_version, card_status,
+        content_hash, slug_key, card_created_at)
+      select c.workspace_id, 'card.updated', c.id, c.recipient_id, c.content, c.group_id, c.version, c.status,
+        c.content_hash, c.slug_key, c.created_at
+      from cards c where c.id = ${card.id}::uuid`.execute(trx);
+    return rotated;
   });
 }
 

@@ -94,6 +94,15 @@ describe('public card pages', () => {
     expectProblem(await request(t.app).get(`${path}/qr.svg`), 410);
     expect((await request(t.app).get(new URL(rotated.body.publicUrl).pathname)).status).toBe(200);
     expectProblem(await api.post(`/v1/cards/${randomUUID()}/rotate-slug`), 404);
+    // subscribers hear of the new address: a card.updated of the same version with the new publicUrl
+    let feed = await api.get('/v1/events?type=card.updated');
+    for (let i = 0; i < 100 && !feed.body.items.length; i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      feed = await api.get('/v1/events?type=card.updated');
+    }
+    expect(feed.body.items.map((e: { data: object }) => e.data)).toEqual([
+      expect.objectContaining({ id: card.id, version: card.version, publicUrl: rotated.body.publicUrl }),
+    ]);
   });
 
   it('when the card is deactivated or deleted, then its page answers 410; an unknown slug answers 404', async () => {

@@ -69,4 +69,31 @@ describe('npm run rotate-encryption-key (reencryptSecrets)', () => {
     expect(again.unreadable).toContain(unreadable);
     expect(again.current).toBeGreaterThanOrEqual(2);
   });
+
+  it("when the ring gets a new first key, then webhook signing secrets, the current and a rotation's previous one, are re-encrypted too", async () => {
+    const ws = await workspaceWithSecret((id) => encryptSecret('entra', { keys: [newKey] }, id));
+    const { id: endpointId } = await db
+      .insertInto('webhookEndpoints')
+      .values({
+        workspaceId: ws,
+        url: 'https://hooks.example.com/',
+        events: ['*'],
+        description: null,
+        secretEncrypted: encryptSecret('whsec_current', { keys: [oldKey] }, ws),
+        previousSecretEncrypted: encryptSecret('whsec_previous', { keys: [oldKey] }, ws),
+        cursorXid: '0',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+
+    await reencryptSecrets(db, { keys: [newKey, oldKey] });
+
+    const row = await db
+      .selectFrom('webhookEndpoints')
+      .select(['secretEncrypted', 'previousSecretEncrypted'])
+      .where('id', '=', endpointId)
+      .executeTakeFirstOrThrow();
+    expect(decryptSecret(row.secretEncrypted, { keys: [newKey] }, ws)).toBe('whsec_current');
+    expect(decryptSecret(row.previousSecretEncrypted!, { keys: [newKey] }, ws)).toBe('whsec_previous');
+  });
 });

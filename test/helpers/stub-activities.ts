@@ -38,7 +38,7 @@ export function stubActivities(
       groupName: input.groupId ? `Group ${input.groupId.slice(0, 8)}` : null,
     }),
     setSyncRunStatus: async () => undefined,
-    pruneExpiredHistory: async () => ({ changes: 0, events: 0 }),
+    pruneExpiredHistory: async () => ({ changes: 0, events: 0, deliveries: 0 }),
     finishSyncRun: async () => ({ counts: COUNTS }),
     chooseSyncType: async (input: { full: boolean }) =>
       input.full

@@ -17,7 +17,7 @@ describe('retention', () => {
       .catch(() => undefined);
   });
 
-  it('when the retention workflow runs, then change history and events older than the period are deleted and newer ones kept', async () => {
+  it('when the retention workflow runs, then change history, events and webhook deliveries older than the period are deleted and newer ones kept', async () => {
     const { id: workspaceId } = await db
       .insertInto('workspaces')
       .values({ name: 'retention' })
@@ -25,7 +25,32 @@ describe('retention', () => {
       .executeTakeFirstOrThrow();
     const old = new Date(Date.now() - 200 * DAY_MS);
     const recent = new Date(Date.now() - 10 * DAY_MS);
+    const endpoint = await db
+      .insertInto('webhookEndpoints')
+      .values({
+        workspaceId,
+        url: 'https://hooks.example.com/',
+        events: ['*'],
+        description: null,
+        secretEncrypted: 'sealed',
+        cursorXid: '0',
+        status: 'disabled',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     for (const createdAt of [old, recent]) {
+      await db
+        .insertInto('webhookDeliveries')
+        .values({
+          endpointId: endpoint.id,
+          workspaceId,
+          eventType: 'ping',
+          orderKey: `ping:${createdAt.toISOString()}`,
+          status: 'delivered',
+          payload: JSON.stringify({ id: 'ping' }),
+          createdAt,
+        })
+        .execute();
       await db
         .insertInto('recipientChanges')
         .values({
@@ -67,6 +92,12 @@ describe('retention', () => {
       .execute();
     expect(changes.map((c) => c.createdAt.getTime())).toEqual([recent.getTime()]);
     expect(events.map((e) => e.createdAt.getTime())).toEqual([recent.getTime()]);
+    const deliveries = await db
+      .selectFrom('webhookDeliveries')
+      .select('createdAt')
+      .where('endpointId', '=', endpoint.id)
+      .execute();
+    expect(deliveries.map((d) => d.createdAt.getTime())).toEqual([recent.getTime()]);
   });
 
   it('when the api ensures the retention Schedule twice, then one daily Schedule starts the workflow with the latest period', async () => {

@@ -1,0 +1,239 @@
+import { decryptSecret, type SecretKeys } from '../config/secret-box';
+import type { Db } from '../db/database';
+import { readEvents, readEventsById, type EventRow } from '../db/repositories/events';
+import {
+  dueHeads,
+  recordPass,
+  subjectsWithPending,
+  type AttemptedDelivery,
+  type DispatchEndpoint,
+  type NewDelivery,
+  type PendingDelivery,
+} from '../db/repositories/webhook-dispatch';
+import { eventBody } from '../domain/event-body';
+import { selectedEventTypes } from '../domain/webhook-events';
+import {
+  DISABLE_FAILING_AFTER_MS,
+  outcomeOf,
+  retryDelay,
+  type DeliveryAttempt,
+  type DeliveryStatus,
+} from '../domain/webhook-retry';
+import { signWebhook, webhookSigningKey } from '../domain/webhook-signature';
+import type { SendResult, WebhookSender } from './webhook-sender';
+
+export interface PassDeps {
+  /** the pool: what a pass reads */
+  db: Db;
+  /** the connection holding the endpoint's lock: what a pass records */
+  session: Db;
+  sender: WebhookSender;
+  keys: SecretKeys;
+  /** base of card pages in card events' `publicUrl` */
+  publicBase: string;
+  retryDelaysMs: readonly number[];
+  /** subjects sent to at once */
+  concurrency: number;
+  /** events read per pass */
+  batchSize: number;
+  /** failed first attempts in a row, with no success, after which a pass stops trying new events */
+  breakerFailures: number;
+}
+
+/** One thing to send: a new event, or a pending delivery whose turn has come. */
+type Item =
+  | { kind: 'new'; event: EventRow; key: string }
+  | { kind: 'pending'; head: PendingDelivery; event: EventRow | null };
+
+/**
+ * One pass over one endpoint: sends the pending deliveries whose turn has come and the next batch
+ * of new events, each subject's in order (one at a time; subjects side by side), and records it
+ * all with the endpoint's new cursor in one transaction. Answers how many deliveries it handled
+ * (0: nothing to do).
+ */
+export async function runEndpointPass(deps: PassDeps, endpoint: DispatchEndpoint): Promise<number> {
+  const { db } = deps;
+  const signingKeys = keysOf(deps.keys, endpoint);
+  const [heads, events] = await Promise.all([
+    dueHeads(db, endpoint.id, deps.batchSize),
+    readEvents(db, endpoint.workspaceId, {
+      after: endpoint.cursor,
+      type: { anyOf: selectedEventTypes(endpoint.events) },
+      limit: deps.batchSize,
+    }),
+  ]);
+  if (!heads.length && !events.length) return 0;
+
+  const keyOf = (e: EventRow) => e.subjectId ?? `event:${e.id}`;
+  const [headEvents, blocked] = await Promise.all([
+    readEventsById(
+      db,
+      endpoint.workspaceId,
+      heads.flatMap((h) => (h.eventId ? [h.eventId] : [])),
+    ),
+    subjectsWithPending(db, endpoint.id, [...new Set(events.map(keyOf))]),
+  ]);
+  const byId = new Map(headEvents.map((e) => [e.id, e]));
+
+  const lanes = new Map<string, Item[]>();
+  const lane = (key: string) => lanes.get(key) ?? lanes.set(key, []).get(key)!;
+  for (const head of heads)
+    lane(head.orderKey).push({
+      kind: 'pending',
+      head,
+      event: head.eventId ? (byId.get(head.eventId) ?? null) : null,
+    });
+  const created: NewDelivery[] = [];
+  const queue = (
+    item: Extract<Item, { kind: 'new' }>,
+    status: DeliveryStatus,
+    attempt: DeliveryAttempt | null,
+    next: Date | null,
+  ) => {
+    created.push({
+      eventId: item.event.id,
+      eventType: item.event.type,
+      orderKey: item.key,
+      status,
+      attempt,
+      nextAttemptAt: next,
+    });
+  };
+  for (const event of events) {
+    const item = { kind: 'new' as const, event, key: keyOf(event) };
+    if (blocked.has(item.key)) queue(item, 'pending', null, null);
+    else lane(item.key).push(item);
+  }
+
+  const attempted: AttemptedDelivery[] = [];
+  const health = {
+    succeeded: false,
+    failures: 0,
+    firstFailureAt: null as Date | null,
+    gone: false,
+    lastError: null as string | null,
+  };
+  const stopped = () => health.gone || (!health.succeeded && health.failures >= deps.breakerFailures);
+
+  const runLane = async (items: Item[]) => {
+    let blockedBehind = false;
+    for (const item of items) {
+      if (blockedBehind || stopped()) {
+        // not tried in this pass: a new event waits in its subject's queue (a tripped breaker
+        // gives it the first retry delay); a pending one keeps its place
+        if (item.kind === 'new') {
+          const later = !blockedBehind && !health.gone ? new Date(Date.now() + deps.retryDelaysMs[0]!) : null;
+          queue(item, 'pending', null, later);
+        }
+        continue;
+      }
+      if (item.kind === 'pending' && item.head.eventId && !item.event) {
+        attempted.push({
+          id: item.head.id,
+          status: 'failed',
+          attempt: {
+            at: new Date().toISOString(),
+            statusCode: null,
+            durationMs: 0,
+            error: 'the event is no longer kept (RETENTION_DAYS)',
+            nextRetryAt: null,
+          },
+          nextAttemptAt: null,
+        });
+        continue;
+      }
+      const at = new Date();
+      const result = await send(deps, endpoint, signingKeys, item);
+      const outcome = outcomeOf(result.statusCode);
+      if (outcome === 'delivered') health.succeeded = true;
+      else {
+        health.failures++;
+        health.firstFailureAt ??= at;
+        health.lastError = result.error;
+        if (outcome === 'gone') health.gone = true;
+      }
+      const failedSoFar = (item.kind === 'pending' ? item.head.attemptCount : 0) + 1;
+      const delay = outcome === 'failed' ? retryDelay(failedSoFar, deps.retryDelaysMs) : null;
+      const next =
+        outcome === 'gone' ? at : delay !== null ? new Date(at.getTime() + result.durationMs + delay) : null;
+      const status: DeliveryStatus =
+        outcome === 'delivered' ? 'delivered' : outcome === 'gone' || delay !== null ? 'pending' : 'failed';
+      const attempt: DeliveryAttempt = {
+        at: at.toISOString(),
+        statusCode: result.statusCode,
+        durationMs: result.durationMs,
+        error: result.error,
+        nextRetryAt: status === 'pending' && outcome !== 'gone' ? next!.toISOString() : null,
+      };
+      if (item.kind === 'new') queue(item, status, attempt, status === 'pending' ? next : null);
+      else
+        attempted.push({
+          id: item.head.id,
+          status,
+          attempt,
+          nextAttemptAt: status === 'pending' ? next : null,
+        });
+      // a delivery still owed holds back the rest of its subject
+      if (status === 'pending') blockedBehind = true;
+    }
+  };
+  const allLanes = [...lanes.values()];
+  let nextLane = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(deps.concurrency, allLanes.length) }, async () => {
+      while (nextLane < allLanes.length) await runLane(allLanes[nextLane++]!);
+    }),
+  );
+
+  // rows in the events' order: a subject's queue is read in row order
+  const position = new Map(events.map((e, i) => [e.id, i]));
+  created.sort((a, b) => position.get(a.eventId)! - position.get(b.eventId)!);
+  const last = events.at(-1);
+  await recordPass(deps.session, {
+    endpointId: endpoint.id,
+    workspaceId: endpoint.workspaceId,
+    created,
+    attempted,
+    cursor: last ? { xid: last.xid, id: last.id } : null,
+    succeeded: health.succeeded,
+    firstFailureAt: health.firstFailureAt,
+    gone: health.gone,
+    failingCutoff: new Date(Date.now() - DISABLE_FAILING_AFTER_MS),
+    lastError: health.lastError,
+  });
+  return heads.length + events.length;
+}
+
+/** The keys that sign: the endpoint's secret, and the one it replaced while that still signs. */
+function keysOf(keys: SecretKeys, endpoint: DispatchEndpoint): Buffer[] {
+  const open = (sealed: string) => webhookSigningKey(decryptSecret(sealed, keys, endpoint.workspaceId));
+  const previousSigns =
+    endpoint.previousSecretEncrypted &&
+    endpoint.previousSecretExpiresAt &&
+    endpoint.previousSecretExpiresAt > new Date();
+  return [
+    open(endpoint.secretEncrypted),
+    ...(previousSigns ? [open(endpoint.previousSecretEncrypted!)] : []),
+  ];
+}
+
+/** One attempt: the same `webhook-id` every time, a fresh timestamp and signature. */
+function send(deps: PassDeps, endpoint: DispatchEndpoint, keys: Buffer[], item: Item): Promise<SendResult> {
+  const body =
+    item.kind === 'new' || item.event
+      ? eventBody((item.kind === 'new' ? item.event : item.event)!, deps.publicBase)
+      : item.head.payload!;
+  const id = String(body.id);
+  const json = JSON.stringify(body);
+  const timestamp = Math.floor(Date.now() / 1000);
+  return deps.sender.send(
+    endpoint.url,
+    {
+      'webhook-id': id,
+      'webhook-timestamp': String(timestamp),
+      'webhook-signature': signWebhook(keys, id, timestamp, json),
+      'user-agent': 'entra-card-sync-webhooks',
+    },
+    json,
+  );
+}
