@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
+import { gzipSync } from 'node:zlib';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CONSOLE_BUILD_DIR } from '../../dev/console-build';
@@ -76,6 +77,16 @@ describe('admin console in a browser', () => {
       expect(res.headers.get('referrer-policy')).toBe('no-referrer');
       expect(await res.text()).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
     }
+  });
+
+  it('when the first console load is measured, then its JavaScript is under 300 KB gzip-compressed', async () => {
+    const html = await (await fetch(`${origin}/console/`)).text();
+    const scripts = [...html.matchAll(/(?:src|href)="(\/console\/assets\/[^"]+\.js)"/g)].map((m) => m[1]!);
+    expect(scripts.length).toBeGreaterThan(0);
+    let gzipped = 0;
+    for (const src of scripts)
+      gzipped += gzipSync(Buffer.from(await (await fetch(`${origin}${src}`)).arrayBuffer())).length;
+    expect(gzipped).toBeLessThan(300 * 1024);
   });
 
   it('when a wrong key and then the workspace key are entered, then the first is refused and the second signs in', async () => {
@@ -307,7 +318,7 @@ describe('admin console in a browser', () => {
     const info = runs.find((r) => r.mode === 'info')!;
     await go('#/runs');
     await page.locator(`a[href="#/runs/${info.id}"]`).click();
-    const changes = page.getByRole('table', { name: 'Changes of this run' });
+    const changes = page.getByRole('region', { name: 'Changes of this run' });
     await changes.waitFor();
     expect(await changes.textContent()).toMatch(/department: .* → Console Research/);
     await expectAccessible('run changes');
@@ -318,9 +329,39 @@ describe('admin console in a browser', () => {
     await screenshot(page, 'runs');
   });
 
+  it('when an endpoint URL is refused, then the reason shows by the form; an allowed one shows its secret once and sends a test event', async () => {
+    await go('#/webhooks');
+    await page.getByLabel('Endpoint URL').fill('https://10.1.2.3/in');
+    await button('Add endpoint').click();
+    await page.getByRole('alert').waitFor();
+    expect(await page.getByRole('alert').textContent()).toContain('OUTBOUND_ALLOW_HOSTS');
+    expect((await api().get('/v1/webhook-endpoints')).body.items).toEqual([]);
+    const url = `${inject('emulatorUrl')}/console-test-receiver`;
+    await page.getByLabel('Endpoint URL').fill(url);
+    await page.getByLabel('Description').fill('CRM import');
+    await button('Add endpoint').click();
+    await page.getByText('copy it now').waitFor();
+    expect(await page.locator('code.secret').textContent()).toMatch(/^whsec_/);
+    const item = page.getByRole('listitem', { name: `Endpoint ${url}` });
+    await item.getByRole('button', { name: 'Send test event' }).click();
+    await item.getByRole('table').getByRole('cell', { name: 'ping' }).waitFor();
+    await expectAccessible('webhooks');
+    await screenshot(page, 'webhooks');
+  });
+
   it('when the console is 360 px wide, then pages fit without sideways scrolling and stay accessible', async () => {
     await page.setViewportSize({ width: 360, height: 780 });
-    for (const hash of ['#/groups', `#/groups/${groupId}/settings`, '#/recipients', '#/fields', '#/import']) {
+    for (const hash of [
+      '#/groups',
+      `#/groups/${groupId}/settings`,
+      `#/groups/${groupId}/schedules`,
+      '#/recipients',
+      '#/runs',
+      '#/connection',
+      '#/fields',
+      '#/import',
+      '#/webhooks',
+    ]) {
       await go(hash);
       await page.getByRole('heading', { level: 1 }).first().waitFor();
       const overflow = await page.evaluate<number>(
@@ -331,6 +372,31 @@ describe('admin console in a browser', () => {
     }
     await screenshot(page, 'mobile-groups');
     await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it('when only the keyboard is used, then the admin signs in, skips to the content, opens and closes the Sync Group dialog and signs out', async () => {
+    await go('#/groups');
+    await button('Sign out').click();
+    await page.getByLabel('API key').waitFor();
+    expect(await page.evaluate<number>('sessionStorage.length')).toBe(0);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate<string | null>('document.activeElement?.id ?? null')).toBe('api-key');
+    await page.keyboard.type(ws.apiKey);
+    await page.keyboard.press('Enter');
+    await page.getByRole('navigation', { name: 'Sections' }).waitFor();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate<string>('document.activeElement.textContent')).toBe('Skip to content');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate<string>('document.activeElement.id')).toBe('content');
+    await go(`#/groups/${groupId}/settings`);
+    await button('Sync Group').focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Sync Group' });
+    await dialog.waitFor();
+    expect(await page.evaluate<boolean>("!!document.activeElement?.closest('dialog[open]')")).toBe(true);
+    await dialog.locator('[data-count="wouldCreate"]').waitFor();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
   });
 
   it('when /docs is opened, then the API reference renders the served OpenAPI with nothing blocked by the CSP', async () => {

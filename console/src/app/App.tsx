@@ -14,6 +14,7 @@ const NAV = [
   ['import', 'Import from Entra'],
   ['connection', 'Connection'],
   ['fields', 'Field settings'],
+  ['webhooks', 'Webhooks'],
 ] as const;
 
 export function App() {

@@ -7,6 +7,7 @@ import { RecipientPage } from '../pages/RecipientPage';
 import { RecipientsPage } from '../pages/RecipientsPage';
 import { RunPage } from '../pages/RunPage';
 import { RunsPage } from '../pages/RunsPage';
+import { WebhooksPage } from '../pages/WebhooksPage';
 
 /** The page for a hash route; an unknown one says so instead of a blank screen. */
 export function Pages({ route }: { route: string[] }) {
@@ -24,6 +25,8 @@ export function Pages({ route }: { route: string[] }) {
       return <ConnectionPage />;
     case 'fields':
       return <FieldSettingsPage />;
+    case 'webhooks':
+      return <WebhooksPage />;
     default:
       return <h1>Nothing here: pick a section above.</h1>;
   }

@@ -1,13 +1,14 @@
 import type { Schemas } from '../api/client';
 import { href } from '../app/route';
 import { when } from '../ui/format';
+import { TableWrap } from '../ui/TableWrap';
 
 /** Per-recipient changes, field: old → new, with the reason. */
 export function ChangesTable({ items, label }: { items: Schemas['RecipientChange'][]; label: string }) {
   if (items.length === 0) return <p>No changes recorded.</p>;
   return (
-    <div className="table-wrap">
-      <table aria-label={label}>
+    <TableWrap label={label}>
+      <table>
         <thead>
           <tr>
             <th scope="col">When</th>
@@ -38,6 +39,6 @@ export function ChangesTable({ items, label }: { items: Schemas['RecipientChange
           ))}
         </tbody>
       </table>
-    </div>
+    </TableWrap>
   );
 }

@@ -5,6 +5,7 @@ import { useApi } from '../api/context';
 import { BusyButton } from '../ui/BusyButton';
 import { ErrorText } from '../ui/ErrorText';
 import { GRAPH_SOURCES } from './graph-sources';
+import { TableWrap } from '../ui/TableWrap';
 
 type Setting = Schemas['FieldSetting'];
 
@@ -70,7 +71,7 @@ export function FieldSettingsPage() {
       </p>
       <ErrorText error={saved.error} />
       {saved.isPending && <p role="status">Loading…</p>}
-      <div className="table-wrap">
+      <TableWrap label="Field settings">
         <table>
           <thead>
             <tr>
@@ -124,7 +125,7 @@ export function FieldSettingsPage() {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
       <form onSubmit={addCustom} className="inline-form" aria-label="Add a custom field">
         <div className="field">
           <label htmlFor="custom-name">Custom field name</label>

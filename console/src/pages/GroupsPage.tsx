@@ -6,6 +6,7 @@ import { href } from '../app/route';
 import { ErrorText } from '../ui/ErrorText';
 import { when } from '../ui/format';
 import { LinkGroup } from './LinkGroup';
+import { TableWrap } from '../ui/TableWrap';
 
 /** The linked Entra groups, with their size and when they last synced. */
 export function GroupsPage() {
@@ -28,7 +29,7 @@ export function GroupsPage() {
       {groups.isPending && <p role="status">Loading groups…</p>}
       {groups.data && groups.data.items.length === 0 && <p>No group is linked yet: use “Link group”.</p>}
       {groups.data && groups.data.items.length > 0 && (
-        <div className="table-wrap">
+        <TableWrap label="Linked groups">
           <table>
             <thead>
               <tr>
@@ -49,7 +50,7 @@ export function GroupsPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
     </section>
   );

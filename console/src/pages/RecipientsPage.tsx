@@ -5,6 +5,7 @@ import { useApi } from '../api/context';
 import { href } from '../app/route';
 import { BusyButton } from '../ui/BusyButton';
 import { ErrorText } from '../ui/ErrorText';
+import { TableWrap } from '../ui/TableWrap';
 
 type Status = Schemas['Recipient']['status'];
 
@@ -76,7 +77,7 @@ export function RecipientsPage() {
       <ErrorText error={list.error} />
       {list.data && list.data.items.length === 0 && <p>No recipient matches.</p>}
       {list.data && list.data.items.length > 0 && (
-        <div className="table-wrap">
+        <TableWrap label="Recipients">
           <table>
             <thead>
               <tr>
@@ -101,7 +102,7 @@ export function RecipientsPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
       {list.data?.nextCursor && (
         <p className="muted">Showing the first 100: narrow the search to see others.</p>

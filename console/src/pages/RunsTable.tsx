@@ -5,6 +5,7 @@ import { href } from '../app/route';
 import { ErrorText } from '../ui/ErrorText';
 import { duration, when } from '../ui/format';
 import { countsLine } from './RunProgress';
+import { TableWrap } from '../ui/TableWrap';
 
 type Status = Schemas['SyncRun']['status'];
 
@@ -38,7 +39,7 @@ export function RunsTable({
   if (!runs.data) return <p role="status">Loading runs…</p>;
   if (runs.data.items.length === 0) return <p>No runs yet.</p>;
   return (
-    <div className="table-wrap">
+    <TableWrap label="Sync runs">
       <table>
         <thead>
           <tr>
@@ -70,6 +71,6 @@ export function RunsTable({
           ))}
         </tbody>
       </table>
-    </div>
+    </TableWrap>
   );
 }
