@@ -186,10 +186,9 @@ describe('admin console in a browser', () => {
 
   async function followRecipientRun(mode: string): Promise<void> {
     const dialog = page.getByRole('dialog', { name: 'Sync Recipient' });
-    const before = await dialog
-      .getByRole('link', { name: 'run details' })
-      .getAttribute('href')
-      .catch(() => null);
+    const runLink = dialog.getByRole('link', { name: 'run details' });
+    // The first mode has no run to compare with yet (getAttribute would wait for one).
+    const before = (await runLink.count()) > 0 ? await runLink.getAttribute('href') : null;
     await dialog.getByRole('button', { name: mode }).click();
     await until(
       page,
@@ -224,8 +223,9 @@ describe('admin console in a browser', () => {
       expect(await dialog.getByText(text, { exact: false }).count(), text).toBe(1);
     await expectAccessible('Sync Recipient dialog');
     await screenshot(page, 'sync-recipient');
-    for (const mode of ['Sync Recipient Info', 'Sync Recipient Cards', 'Full Recipient Sync'])
+    for (const mode of ['Sync Recipient Info', 'Sync Recipient Cards', 'Full Recipient Sync']) {
       await followRecipientRun(mode);
+    }
     const modes = (await api().get(`/v1/sync-runs?recipientId=${first.id}&kind=recipient`)).body.items.map(
       (r: { mode: string }) => r.mode,
     );
@@ -237,17 +237,22 @@ describe('admin console in a browser', () => {
       "document.getElementById('f-department')?.value === 'Console Research'",
     );
 
-    const png = PNG.sync.write(Object.assign(new PNG({ width: 16, height: 16 }), {}));
+    const image = new PNG({ width: 16, height: 16 });
+    image.data.fill(0x3c); // an opaque grey square (all-zero pixels would be transparent)
+    const png = PNG.sync.write(image);
     await page.setInputFiles('#photo-file', { name: 'me.png', mimeType: 'image/png', buffer: png });
     await page.getByRole('img', { name: /^Photo of/ }).waitFor();
     expect((await api().get(`/v1/recipients/${first.id}`)).body.photo).not.toBeNull();
+    await screenshot(page, 'recipient');
+    await button('Remove photo').click();
+    await page.getByText('No photo.').waitFor();
+    expect((await api().get(`/v1/recipients/${first.id}`)).body.photo).toBeNull();
 
     await page.getByLabel('Lock job title').check();
     await button('Save profile').click();
     await page.getByText('Profile saved at').waitFor();
     expect((await api().get(`/v1/recipients/${first.id}`)).body.lockedFields).toContain('jobTitle');
     await expectAccessible('recipient profile after edits');
-    await screenshot(page, 'recipient');
   });
 
   it('when a sync would remove more members than the threshold, then the run is held with its reasons and Approve lets it finish', async () => {
@@ -369,8 +374,8 @@ describe('admin console in a browser', () => {
       );
       expect(overflow, `${hash}: ${await page.evaluate<string[]>(WIDE_ELEMENTS)}`).toBeLessThanOrEqual(0);
       await expectAccessible(`${hash} at 360 px`);
+      if (hash === '#/groups') await screenshot(page, 'mobile-groups');
     }
-    await screenshot(page, 'mobile-groups');
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 
@@ -399,10 +404,15 @@ describe('admin console in a browser', () => {
     await dialog.waitFor({ state: 'detached' });
   });
 
-  it('when /docs is opened, then the API reference renders the served OpenAPI with nothing blocked by the CSP', async () => {
+  it('when /docs is opened, then the API reference renders the served OpenAPI, accessible, with nothing blocked by the CSP', async () => {
     await page.goto(`${origin}/docs`);
     await page.getByText('entra-card-sync API').first().waitFor();
     await page.getByText('/v1/groups/{id}/preview').first().waitFor();
+    expect(csp).toEqual([]);
+    await expectAccessible('/docs');
+    await page.getByText('/v1/groups/{id}/preview').first().click();
+    await page.getByText('Reads every member of the group').waitFor();
+    await expectAccessible('/docs with an operation open');
     expect(csp).toEqual([]);
   });
 });
