@@ -236,9 +236,15 @@ describe('admin console in a browser', () => {
       'the synced department to show',
       "document.getElementById('f-department')?.value === 'Console Research'",
     );
+    await until(
+      page,
+      'the change history to show the pulled department',
+      `/department: .* → Console Research/.test(document.querySelector('[aria-label="Change history"]')?.textContent ?? '')`,
+    );
 
-    const image = new PNG({ width: 16, height: 16 });
-    image.data.fill(0x3c); // an opaque grey square (all-zero pixels would be transparent)
+    const image = new PNG({ width: 96, height: 96 });
+    // Opaque blue (all-zero pixels would be transparent, and invisible in the screenshot).
+    for (let i = 0; i < image.data.length; i += 4) image.data.set([11, 87, 164, 255], i);
     const png = PNG.sync.write(image);
     await page.setInputFiles('#photo-file', { name: 'me.png', mimeType: 'image/png', buffer: png });
     await page.getByRole('img', { name: /^Photo of/ }).waitFor();

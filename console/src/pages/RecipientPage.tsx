@@ -118,7 +118,9 @@ export function RecipientPage({ id }: { id: string }) {
       </div>
       <h2>Change history</h2>
       <ErrorText error={history.error} />
-      {history.data && <ChangesTable items={history.data.items} label="Change history" />}
+      {history.data && (
+        <ChangesTable items={history.data.items} label="Change history" showRecipient={false} />
+      )}
       {syncing && <SyncRecipientDialog recipientId={id} onClose={() => setSyncing(false)} />}
     </section>
   );

@@ -25,10 +25,11 @@ export function RecipientPhoto({ recipient }: { recipient: Schemas['Recipient'] 
     return () => URL.revokeObjectURL(u);
   }, [photo.data, hash]);
 
-  const refresh = (saved?: Schemas['Recipient']) =>
-    saved
-      ? queryClient.setQueryData(['recipient', recipient.id], saved)
-      : queryClient.invalidateQueries({ queryKey: ['recipient', recipient.id] });
+  const refresh = (saved?: Schemas['Recipient']) => {
+    void queryClient.invalidateQueries({ queryKey: ['recipient-changes', recipient.id] });
+    if (saved) queryClient.setQueryData(['recipient', recipient.id], saved);
+    else void queryClient.invalidateQueries({ queryKey: ['recipient', recipient.id] });
+  };
   const upload = useMutation({
     mutationFn: async (file: File) =>
       ok(

@@ -64,6 +64,8 @@ export function RunProgress({ runId, total }: { runId: string; total: number | n
       void queryClient.invalidateQueries({ queryKey: ['sync-runs'] });
       void queryClient.invalidateQueries({ queryKey: ['recipient'] });
       void queryClient.invalidateQueries({ queryKey: ['sync-run-changes'] });
+      for (const key of ['recipient-changes', 'recipient-cards', 'recipient-photo', 'recipients'])
+        void queryClient.invalidateQueries({ queryKey: [key] });
     }
   }, [status, queryClient]);
 
