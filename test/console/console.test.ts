@@ -340,6 +340,35 @@ describe('admin console in a browser', () => {
     await screenshot(page, 'runs');
   });
 
+  it('when a user outside the group is imported from an Entra search, then the import run completes and the new recipient can be deactivated and reactivated', async () => {
+    const [outsider] = await control.listUsers({ offset: 8, limit: 1 });
+    const name = String(outsider!.displayName);
+    await go('#/import');
+    await page.getByLabel('Search Entra users').fill(name);
+    await button('Search').click();
+    await page.getByRole('checkbox', { name: new RegExp(name) }).check();
+    await button('Import 1 user').click();
+    await until(
+      page,
+      'the import run to complete',
+      `document.querySelector('[role="progressbar"]')?.getAttribute('aria-valuetext') === 'sync completed'`,
+    );
+    await expectAccessible('import');
+    await button('Search').click();
+    await page.getByRole('link', { name: 'already a recipient' }).click();
+    await button('Deactivate').click();
+    await button('Reactivate').click();
+    await button('Deactivate').waitFor();
+    const [imported] = (await api().get(`/v1/recipients?entraUserId=${outsider!.id}`)).body.items;
+    expect(imported.status).toBe('active');
+    const changes = (await api().get(`/v1/recipients/${imported.id}/changes`)).body.items as Array<{
+      action: string;
+    }>;
+    expect(changes.map((c) => c.action)).toEqual(
+      expect.arrayContaining(['created', 'deactivated', 'reactivated']),
+    );
+  });
+
   it('when an endpoint URL is refused, then the reason shows by the form; an allowed one shows its secret once and sends a test event', async () => {
     await go('#/webhooks');
     await page.getByLabel('Endpoint URL').fill('https://10.1.2.3/in');

@@ -35,7 +35,9 @@ export function ImportPage() {
   });
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    setSearch(text.trim());
+    // The same words again mean "look again" (someone may have been imported meanwhile).
+    if (search === text.trim()) void users.refetch();
+    else setSearch(text.trim());
   };
   return (
     <section>

@@ -37,7 +37,8 @@ export function LinkGroup({ onDone }: { onDone: () => void }) {
   });
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    setSearch(text.trim());
+    if (search === text.trim()) void results.refetch();
+    else setSearch(text.trim());
   };
   return (
     <div className="panel">

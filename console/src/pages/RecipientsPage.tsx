@@ -25,7 +25,9 @@ export function RecipientsPage() {
   });
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    setFilter({ ...filter, q: text.trim() || undefined });
+    const q = text.trim() || undefined;
+    if (q === filter.q) void list.refetch();
+    else setFilter({ ...filter, q });
   };
   return (
     <section>

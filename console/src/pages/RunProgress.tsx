@@ -64,7 +64,13 @@ export function RunProgress({ runId, total }: { runId: string; total: number | n
       void queryClient.invalidateQueries({ queryKey: ['sync-runs'] });
       void queryClient.invalidateQueries({ queryKey: ['recipient'] });
       void queryClient.invalidateQueries({ queryKey: ['sync-run-changes'] });
-      for (const key of ['recipient-changes', 'recipient-cards', 'recipient-photo', 'recipients'])
+      for (const key of [
+        'recipient-changes',
+        'recipient-cards',
+        'recipient-photo',
+        'recipients',
+        'directory-users',
+      ])
         void queryClient.invalidateQueries({ queryKey: [key] });
     }
   }, [status, queryClient]);
