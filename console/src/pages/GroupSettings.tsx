@@ -6,6 +6,7 @@ import { href } from '../app/route';
 import { BusyButton } from '../ui/BusyButton';
 import { ErrorText } from '../ui/ErrorText';
 import { SyncGroupDialog } from './SyncGroupDialog';
+import { ThresholdFields } from './ThresholdFields';
 
 type Options = Schemas['SyncOptions'];
 
@@ -29,8 +30,6 @@ function Choice<K extends keyof Options>(props: {
     </div>
   );
 }
-
-const numberOrNull = (v: string): number | null => (v.trim() === '' ? null : Number(v));
 
 /** A group's sync options and card template, and its actions: "Sync Group" and unlink. */
 export function GroupSettings({
@@ -125,47 +124,7 @@ export function GroupSettings({
           choices={['deactivate', 'delete']}
           onChange={(v) => set({ deletedUsers: v as Options['deletedUsers'] })}
         />
-        <fieldset>
-          <legend>Hold a run for approval when it would remove more than</legend>
-          <div className="field">
-            <label htmlFor="th-count">this many recipients (empty: no limit)</label>
-            <input
-              id="th-count"
-              type="number"
-              min={0}
-              value={o.deletionThreshold.maxCount ?? ''}
-              onChange={(e) =>
-                set({ deletionThreshold: { ...o.deletionThreshold, maxCount: numberOrNull(e.target.value) } })
-              }
-            />
-          </div>
-          <div className="field">
-            <label htmlFor="th-percent">this percentage of the group (empty: no limit)</label>
-            <input
-              id="th-percent"
-              type="number"
-              min={0}
-              max={100}
-              value={o.deletionThreshold.maxPercent ?? ''}
-              onChange={(e) =>
-                set({
-                  deletionThreshold: { ...o.deletionThreshold, maxPercent: numberOrNull(e.target.value) },
-                })
-              }
-            />
-          </div>
-          <div className="field">
-            <label htmlFor="th-hours">Approval timeout (hours)</label>
-            <input
-              id="th-hours"
-              type="number"
-              min={1}
-              max={720}
-              value={o.approvalTimeoutHours}
-              onChange={(e) => set({ approvalTimeoutHours: Number(e.target.value) })}
-            />
-          </div>
-        </fieldset>
+        <ThresholdFields options={o} onChange={set} />
         <h2>Card template</h2>
         <div className="field">
           <label htmlFor="tpl-fields">Fields on the card, in order (comma-separated)</label>
