@@ -1,12 +1,14 @@
 /**
  * `npm run build:console`: builds the admin console and the API reference (console/) with Vite
- * into dist/console, which the api serves at /console and /docs. `npm run build`, the first
- * `npm start` and the test setup call ensureConsoleBuilt, which builds only when the build is
- * missing or older than the console's sources.
+ * into dist/console, which the api serves at /console and /docs. `npm run build` always builds
+ * it; the first `npm start` and the test setup call ensureConsoleBuilt, which builds only when
+ * the build is missing or older than the console's sources.
  */
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { PROJECT_DIR } from './local-services';
+import { fileURLToPath } from 'node:url';
+
+const PROJECT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 export const CONSOLE_SOURCE_DIR = path.join(PROJECT_DIR, 'console');
 export const CONSOLE_BUILD_DIR = path.join(PROJECT_DIR, 'dist', 'console');

@@ -6,13 +6,15 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
 import openapiTS, { astToString } from 'openapi-typescript';
 import pino from 'pino';
 import { createApp } from '../api/app';
 import { createDatabase } from '../db/database';
 import { parseOutboundAllowHosts } from '../net/outbound-policy';
-import { PROJECT_DIR } from './local-services';
+
+const PROJECT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 export const CONSOLE_TYPES_FILE = path.join(PROJECT_DIR, 'console', 'src', 'api', 'schema.d.ts');
 

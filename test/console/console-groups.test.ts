@@ -142,6 +142,7 @@ describe('admin console in a browser: workspace and groups', () => {
     await f.page.getByText('Saved.').waitFor();
     const members = (await f.api().get(`/v1/recipients?groupId=${groupId}&limit=2`)).body.items as Array<{
       entraUserId: string;
+      displayName: string;
     }>;
     const entraGroupId = f.tenant.groups[0]!.id;
     for (const m of members) await f.control.removeMember(entraGroupId, m.entraUserId);
@@ -157,6 +158,11 @@ describe('admin console in a browser: workspace and groups', () => {
       2,
     );
     expect(await f.page.getByText(/more than the threshold of 1/).count()).toBeGreaterThan(0);
+    for (const m of members)
+      await f.page
+        .getByRole('list', { name: 'Planned removals' })
+        .getByRole('link', { name: m.displayName })
+        .waitFor();
     await f.expectAccessible('held run');
     await screenshot(f.page, 'held-run');
     await f.button('Approve').click();

@@ -1,11 +1,11 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { ok, type Schemas } from '../api/client';
 import { useApi } from '../api/context';
 import { href } from '../app/route';
-import { BusyButton } from '../ui/BusyButton';
 import { ErrorText } from '../ui/ErrorText';
 import { words } from '../ui/format';
+import { HeldRunPanel } from './HeldRunPanel';
 
 type Run = Schemas['SyncRun'];
 const ACTIVE = new Set(['running', 'waiting_approval']);
@@ -28,33 +28,14 @@ export function RunProgress({ runId, total }: { runId: string; total: number | n
   const run = useQuery({
     queryKey: ['sync-run', runId],
     queryFn: async () => ok(await api.GET('/v1/sync-runs/{id}', { params: { path: { id: runId } } })),
-    refetchInterval: (q) => (q.state.data && !ACTIVE.has(q.state.data.status) ? false : 500),
+    // Live while it runs; a held run may wait for days, so it is asked about less often.
+    refetchInterval: (q) =>
+      q.state.data?.status === 'waiting_approval'
+        ? 5_000
+        : q.state.data && !ACTIVE.has(q.state.data.status)
+          ? false
+          : 500,
   });
-  const held = run.data?.status === 'waiting_approval';
-  const planned = useQuery({
-    queryKey: ['sync-run-changes', runId, 'held'],
-    enabled: held,
-    queryFn: async () =>
-      ok(
-        await api.GET('/v1/sync-runs/{id}/changes', {
-          params: { path: { id: runId }, query: { limit: 100 } },
-        }),
-      ),
-  });
-  const decide = useMutation({
-    mutationFn: async (action: 'approve' | 'cancel') => {
-      const params = { path: { id: runId } };
-      return ok(
-        action === 'approve'
-          ? await api.POST('/v1/sync-runs/{id}/approve', { params })
-          : await api.POST('/v1/sync-runs/{id}/cancel', { params }),
-      );
-    },
-    onSuccess: async () => {
-      await queryClient.invalidateQueries({ queryKey: ['sync-run', runId] });
-    },
-  });
-
   const status = run.data?.status;
   useEffect(() => {
     // A finished run changes the group's size and last sync, and the lists of runs.
@@ -109,52 +90,7 @@ export function RunProgress({ runId, total }: { runId: string; total: number | n
           {r.error.message} ({r.error.code})
         </p>
       )}
-      {held && r.hold && (
-        <div className="warn-box">
-          <h3>Held for approval</h3>
-          <p>{r.hold.reason}</p>
-          <p>
-            It would deactivate {r.hold.wouldDeactivate}, delete {r.hold.wouldDelete} and remove{' '}
-            {r.hold.wouldRemoveFromGroup} from the group.
-          </p>
-          {planned.data && planned.data.items.length > 0 && (
-            <ul aria-label="Planned removals">
-              {planned.data.items
-                .filter((c) => c.planned)
-                .map((c) => (
-                  <li key={c.id}>
-                    {c.action.replace(/_/g, ' ')}:{' '}
-                    {c.recipientId ? (
-                      <a href={href('recipients', c.recipientId)}>{c.entraUserId ?? c.recipientId}</a>
-                    ) : (
-                      c.entraUserId
-                    )}
-                    {c.reason && <span className="muted"> — {c.reason}</span>}
-                  </li>
-                ))}
-            </ul>
-          )}
-          <div className="actions">
-            <BusyButton
-              type="button"
-              busy={decide.isPending && decide.variables === 'approve'}
-              busyLabel="Approving…"
-              onClick={() => decide.mutate('approve')}
-            >
-              Approve
-            </BusyButton>
-            <BusyButton
-              type="button"
-              busy={decide.isPending && decide.variables === 'cancel'}
-              busyLabel="Canceling…"
-              onClick={() => decide.mutate('cancel')}
-            >
-              Cancel
-            </BusyButton>
-          </div>
-          <ErrorText error={decide.error} />
-        </div>
-      )}
+      {r.status === 'waiting_approval' && r.hold && <HeldRunPanel run={r} hold={r.hold} />}
     </div>
   );
 }
