@@ -176,8 +176,15 @@ describe('admin console in a browser: workspace and groups', () => {
     expect(run.approvedBy?.type).toBe('apiKey');
   });
 
-  it('when a schedule is created with a time zone and a note, then it is listed, and Pause pauses it', async () => {
+  it('when a bad cron line is given, then the API reason shows by the form; a schedule with a time zone and a note is listed, and Pause pauses it', async () => {
     await f.go(`#/groups/${groupId}/schedules`);
+    await f.page.getByLabel('Cron expression').check();
+    await f.page.getByLabel(/^Cron \(minute/).fill('61 * * * *');
+    await f.button('Create schedule').click();
+    const refusal = f.page.getByRole('form', { name: 'New schedule' }).getByRole('alert');
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toMatch(/cron|minute|61/i);
+    await f.page.getByLabel('Repeating').check();
     await f.page.getByLabel('Every').selectOption('weekly');
     await f.page.getByLabel('On', { exact: true }).selectOption('friday');
     await f.page.getByLabel('At', { exact: true }).fill('07:30');

@@ -153,6 +153,29 @@ describe('admin console in a browser: recipients, runs, import and webhooks', ()
     );
   });
 
+  it('when all groups are synced from the Groups page, then the workspace run completes; a recipient added by hand opens its profile', async () => {
+    await f.go('#/groups');
+    await f.button('Sync all groups').click();
+    await until(
+      f.page,
+      'the workspace run to complete',
+      `document.querySelector('[role="progressbar"]')?.getAttribute('aria-valuetext') === 'sync completed'`,
+    );
+    const [run] = (await f.api().get('/v1/sync-runs?kind=workspace&limit=1')).body.items;
+    expect(run.status).toBe('completed');
+
+    await f.go('#/recipients');
+    await f.button('New recipient').click();
+    await f.page.getByLabel('Email').fill('visitor@example.test');
+    await f.page.getByLabel('First name').fill('Vera');
+    await f.page.getByLabel('Last name').fill('Visitor');
+    await f.button('Add recipient').click();
+    await f.page.getByRole('heading', { name: 'Vera Visitor', level: 1 }).waitFor();
+    await f.expectAccessible('a manual recipient');
+    const [manual] = (await f.api().get('/v1/recipients?q=visitor@example.test')).body.items;
+    expect(manual.entraUserId).toBeNull();
+  });
+
   it('when an endpoint URL is refused, then the reason shows by the form; an allowed one shows its secret once and sends a test event', async () => {
     await f.go('#/webhooks');
     await f.page.getByLabel('Endpoint URL').fill('https://10.1.2.3/in');

@@ -6,6 +6,7 @@ import { href } from '../app/route';
 import { ErrorText } from '../ui/ErrorText';
 import { when } from '../ui/format';
 import { LinkGroup } from './LinkGroup';
+import { SyncAllGroups } from './SyncAllGroups';
 import { TableWrap } from '../ui/TableWrap';
 
 /** The linked Entra groups, with their size and when they last synced. */
@@ -25,6 +26,7 @@ export function GroupsPage() {
         </button>
       </div>
       {linking && <LinkGroup onDone={() => setLinking(false)} />}
+      {groups.data && groups.data.items.length > 0 && <SyncAllGroups />}
       <ErrorText error={groups.error} />
       {groups.isPending && <p role="status">Loading groups…</p>}
       {groups.data && groups.data.items.length === 0 && <p>No group is linked yet: use “Link group”.</p>}

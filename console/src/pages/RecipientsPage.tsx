@@ -5,6 +5,7 @@ import { useApi } from '../api/context';
 import { href } from '../app/route';
 import { BusyButton } from '../ui/BusyButton';
 import { ErrorText } from '../ui/ErrorText';
+import { AddRecipient } from './AddRecipient';
 import { TableWrap } from '../ui/TableWrap';
 
 type Status = Schemas['Recipient']['status'];
@@ -13,6 +14,7 @@ type Status = Schemas['Recipient']['status'];
 export function RecipientsPage() {
   const api = useApi();
   const [text, setText] = useState('');
+  const [adding, setAdding] = useState(false);
   const [filter, setFilter] = useState<{ q?: string; groupId?: string; status?: Status }>({});
   const groups = useQuery({
     queryKey: ['groups'],
@@ -31,7 +33,13 @@ export function RecipientsPage() {
   };
   return (
     <section>
-      <h1>Recipients</h1>
+      <div className="title-row">
+        <h1>Recipients</h1>
+        <button type="button" onClick={() => setAdding(!adding)} aria-expanded={adding}>
+          New recipient
+        </button>
+      </div>
+      {adding && <AddRecipient />}
       <form onSubmit={submit} className="inline-form" role="search">
         <div className="field">
           <label htmlFor="rcp-q">Search recipients</label>

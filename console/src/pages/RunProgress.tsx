@@ -61,7 +61,9 @@ export function RunProgress({ runId, total }: { runId: string; total: number | n
   const r = run.data;
   const done = !ACTIVE.has(r.status);
   const fetched = 'membersFetched' in r.counts ? r.counts.membersFetched : 0;
-  const max = total && total > 0 ? total : r.memberCount && r.memberCount > 0 ? r.memberCount : null;
+  // A finished run fills the bar even when its size was never known.
+  const max =
+    total && total > 0 ? total : r.memberCount && r.memberCount > 0 ? r.memberCount : done ? 1 : null;
   const value = max === null ? null : done ? max : Math.min(fetched, max);
   return (
     <div className="run-progress" aria-live="polite">
