@@ -2,6 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { screenshot, until, WIDE_ELEMENTS } from './browser-page';
 import { useConsoleFixture } from './console-fixture';
+import { eventually } from '../schedules/support';
 
 /**
  * The admin console in headless Chromium against the real stack (API with the console served,
@@ -176,7 +177,7 @@ describe('admin console in a browser: workspace and groups', () => {
     expect(run.approvedBy?.type).toBe('apiKey');
   });
 
-  it('when a bad cron line is given, then the API reason shows by the form; a schedule with a time zone and a note is listed, and Pause pauses it', async () => {
+  it('when a bad cron line is given, then the API reason shows by the form; a schedule with a time zone and a note is listed, and Pause, Resume, Run now and Delete work', async () => {
     await f.go(`#/groups/${groupId}/schedules`);
     await f.page.getByLabel('Cron expression').check();
     await f.page.getByLabel(/^Cron \(minute/).fill('61 * * * *');
@@ -206,6 +207,31 @@ describe('admin console in a browser: workspace and groups', () => {
       note: 'before the Berlin summit',
     });
     await screenshot(f.page, 'schedules');
+
+    await f.page.getByLabel('Once, at a date and time').check();
+    await f.page.getByLabel('Date and time', { exact: true }).fill('2027-06-01T08:00');
+    await f.page.getByLabel('Time zone').selectOption('America/New_York');
+    await f.page.getByLabel('Note').fill('one-off');
+    await f.button('Create schedule').click();
+    const once = f.page.getByRole('listitem', { name: 'Schedule once at 2027-06-01T08:00:00' });
+    await once.waitFor();
+    await item.getByRole('button', { name: 'Resume' }).click();
+    await item.getByRole('button', { name: 'Pause' }).waitFor();
+    await item.getByRole('button', { name: 'Run now' }).click();
+    await once.getByRole('button', { name: 'Delete' }).click();
+    await once.waitFor({ state: 'detached' });
+    const left = (await f.api().get(`/v1/groups/${groupId}/schedules`)).body.items;
+    expect(left).toHaveLength(1);
+    expect(left[0].paused).toBe(false);
+    const byScheduleRuns = await eventually(
+      async () => {
+        const runs = (await f.api().get(`/v1/sync-runs?groupId=${groupId}&trigger=schedule`)).body.items;
+        return runs.length > 0 ? runs : undefined;
+      },
+      20_000,
+      'a run started by "Run now"',
+    );
+    expect(byScheduleRuns[0].trigger).toBe('schedule');
   });
 
   it('when the console is 360 px wide, then pages fit without sideways scrolling and stay accessible', async () => {
