@@ -1,6 +1,6 @@
 import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { eventually, linkTenant } from '../schedules/support';
+import { as, eventually, linkTenant } from '../schedules/support';
 import { screenshot, until } from './browser-page';
 import { useConsoleFixture } from './console-fixture';
 
@@ -194,5 +194,19 @@ describe('admin console in a browser: recipients, runs, import and webhooks', ()
     await item.getByRole('table').getByRole('cell', { name: 'ping' }).waitFor();
     await f.expectAccessible('webhooks');
     await screenshot(f.page, 'webhooks');
+  });
+
+  it('when the signed-in key is revoked, then the next page load signs out with a message saying why', async () => {
+    const created = await f.api().post('/v1/api-keys', {});
+    expect(created.status, created.text).toBe(201);
+    const others = (await f.api().get('/v1/api-keys')).body.items as Array<{ id: string }>;
+    const old = others.find((k) => k.id !== created.body.id)!;
+    const revoked = await as(f.stack.app, created.body.apiKey).delete(`/v1/api-keys/${old.id}`);
+    expect(revoked.status, revoked.text).toBe(204);
+    await f.go('#/groups');
+    await f.page.reload();
+    await f.page.getByText('no longer accepts this key').waitFor();
+    expect(await f.page.evaluate<number>('sessionStorage.length')).toBe(0);
+    await f.expectAccessible('signed out by a revoked key');
   });
 });

@@ -19,19 +19,30 @@ const NAV = [
 
 export function App() {
   const [apiKey, setApiKey] = useState(readApiKey);
+  const [notice, setNotice] = useState<string | null>(null);
   const queryClient = useQueryClient();
   const route = useRoute();
-  const signOut = () => {
+  const signOut = (why: string | null = null) => {
     clearApiKey();
     queryClient.clear();
+    setNotice(why);
     setApiKey(null);
   };
   // A key revoked mid-session (401) signs the admin out instead of failing every page.
-  const api = useMemo(() => (apiKey ? createApiClient(apiKey, signOut) : null), [apiKey]);
+  const api = useMemo(
+    () =>
+      apiKey
+        ? createApiClient(apiKey, () =>
+            signOut('The API no longer accepts this key (revoked or expired): sign in with a current one.'),
+          )
+        : null,
+    [apiKey],
+  );
 
   if (!api)
     return (
       <SignIn
+        notice={notice}
         onSignedIn={(key) => {
           storeApiKey(key);
           setApiKey(key);
@@ -61,7 +72,7 @@ export function App() {
             ))}
           </ul>
         </nav>
-        <button type="button" onClick={signOut}>
+        <button type="button" onClick={() => signOut()}>
           Sign out
         </button>
       </header>

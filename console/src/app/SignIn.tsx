@@ -4,7 +4,7 @@ import { BusyButton } from '../ui/BusyButton';
 import { ErrorText } from '../ui/ErrorText';
 
 /** Checks the key against the API before keeping it, so a typo is reported here, not later. */
-export function SignIn({ onSignedIn }: { onSignedIn: (key: string) => void }) {
+export function SignIn({ notice, onSignedIn }: { notice: string | null; onSignedIn: (key: string) => void }) {
   const [key, setKey] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -27,6 +27,11 @@ export function SignIn({ onSignedIn }: { onSignedIn: (key: string) => void }) {
     <main className="signin">
       <h1>entra-card-sync</h1>
       <p>Sign in with a workspace API key. It stays in this tab only and is forgotten when the tab closes.</p>
+      {notice && (
+        <p role="status" className="warn-box">
+          {notice}
+        </p>
+      )}
       <form onSubmit={submit}>
         <label htmlFor="api-key">API key</label>
         <input

@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { ok, type Schemas } from '../api/client';
 import { useApi } from '../api/context';
@@ -20,11 +20,16 @@ export function RecipientsPage() {
     queryKey: ['groups'],
     queryFn: async () => ok(await api.GET('/v1/groups', { params: { query: { limit: 200 } } })),
   });
-  const list = useQuery({
+  const list = useInfiniteQuery({
     queryKey: ['recipients', filter],
-    queryFn: async () =>
-      ok(await api.GET('/v1/recipients', { params: { query: { ...filter, limit: 100 } } })),
+    initialPageParam: undefined as string | undefined,
+    queryFn: async ({ pageParam }) =>
+      ok(
+        await api.GET('/v1/recipients', { params: { query: { ...filter, limit: 100, cursor: pageParam } } }),
+      ),
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
+  const items = list.data?.pages.flatMap((p) => p.items) ?? [];
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const q = text.trim() || undefined;
@@ -80,13 +85,13 @@ export function RecipientsPage() {
             <option value="deleted">deleted</option>
           </select>
         </div>
-        <BusyButton type="submit" busy={list.isFetching} busyLabel="Searching…">
+        <BusyButton type="submit" busy={list.isFetching && !list.isFetchingNextPage} busyLabel="Searching…">
           Search
         </BusyButton>
       </form>
       <ErrorText error={list.error} />
-      {list.data && list.data.items.length === 0 && <p>No recipient matches.</p>}
-      {list.data && list.data.items.length > 0 && (
+      {list.data && items.length === 0 && <p>No recipient matches.</p>}
+      {items.length > 0 && (
         <TableWrap label="Recipients">
           <table>
             <thead>
@@ -98,7 +103,7 @@ export function RecipientsPage() {
               </tr>
             </thead>
             <tbody>
-              {list.data.items.map((r) => (
+              {items.map((r) => (
                 <tr key={r.id}>
                   <td>
                     <a href={href('recipients', r.id)}>
@@ -114,8 +119,15 @@ export function RecipientsPage() {
           </table>
         </TableWrap>
       )}
-      {list.data?.nextCursor && (
-        <p className="muted">Showing the first 100: narrow the search to see others.</p>
+      {list.hasNextPage && (
+        <BusyButton
+          type="button"
+          busy={list.isFetchingNextPage}
+          busyLabel="Loading…"
+          onClick={() => void list.fetchNextPage()}
+        >
+          Show more recipients
+        </BusyButton>
       )}
     </section>
   );
