@@ -44,7 +44,11 @@ async function main(): Promise<void> {
     const db = createDatabase({ url: services.databaseUrl, max: 3 });
     await migrateToLatest(db);
     demo = await startDemo({ db, config, dataDir, log: say });
-    if (await ensureConsoleBuilt()) say('built the console (dist/console)');
+    // The console is a convenience: a failed build (Vite wants Node 20.19+) must not stop the system.
+    await ensureConsoleBuilt().then(
+      (built) => built && say('built the console (dist/console)'),
+      (err: unknown) => say(`the console could not be built (${startupLine(err)}); /console answers 503`),
+    );
     await db.destroy();
     // The demo's CA is trusted beside the operator's own (a proxy's, say), never instead of it.
     const caBundle = demo
