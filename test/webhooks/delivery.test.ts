@@ -1,3 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +16,17 @@ const headersOf = (r: { id: string; timestamp: string; signature: string }) => (
   'webhook-timestamp': r.timestamp,
   'webhook-signature': r.signature,
 });
+
+/** The ten-line check docs/webhooks.md gives receivers, as a function. */
+function documentedVerify(): (secret: string, headers: Record<string, string>, body: string) => boolean {
+  const doc = readFileSync(
+    path.join(path.dirname(fileURLToPath(import.meta.url)), '../../docs/webhooks.md'),
+    'utf8',
+  );
+  const code = /### Checking a signature[^]*?```js\n([^]*?)```/.exec(doc)![1]!;
+  expect(code.trim().split('\n').length).toBeLessThanOrEqual(12);
+  return new Function('require', `${code}; return verify;`)(createRequire(import.meta.url));
+}
 
 describe('webhook delivery', () => {
   let t: ApiTestContext;
@@ -56,6 +71,9 @@ describe('webhook delivery', () => {
     const got = receivedFor(ws.id)[0]!;
     expect(got.json).toMatchObject({ id: ping.body.eventId, type: 'ping', workspaceId: ws.id });
     expect(new Webhook(endpoint.secret).verify(got.body, headersOf(got))).toEqual(got.json);
+    const verify = documentedVerify();
+    expect(verify(endpoint.secret, headersOf(got), got.body)).toBe(true);
+    expect(verify(endpoint.secret, headersOf(got), got.body.replace('ping', 'pong'))).toBe(false);
     expect(() =>
       new Webhook(`whsec_${Buffer.alloc(24, 1).toString('base64')}`).verify(got.body, headersOf(got)),
     ).toThrow();
