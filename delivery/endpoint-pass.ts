@@ -40,6 +40,9 @@ export interface PassDeps {
   breakerFailures: number;
 }
 
+/** Subjects sent to at once when a pass starts. */
+const SLOW_START = 4;
+
 /** One thing to send: a new event, or a pending delivery whose turn has come. */
 type Item =
   | { kind: 'new'; event: EventRow; key: string }
@@ -106,6 +109,8 @@ export async function runEndpointPass(deps: PassDeps, endpoint: DispatchEndpoint
   }
 
   const attempted: AttemptedDelivery[] = [];
+  let grow = () => {};
+  const postponed: string[] = [];
   const health = {
     succeeded: false,
     failures: 0,
@@ -119,12 +124,11 @@ export async function runEndpointPass(deps: PassDeps, endpoint: DispatchEndpoint
     let blockedBehind = false;
     for (const item of items) {
       if (blockedBehind || stopped()) {
-        // not tried in this pass: a new event waits in its subject's queue (a tripped breaker
-        // gives it the first retry delay); a pending one keeps its place
-        if (item.kind === 'new') {
-          const later = !blockedBehind && !health.gone ? new Date(Date.now() + deps.retryDelaysMs[0]!) : null;
-          queue(item, 'pending', null, later);
-        }
+        // not tried in this pass: a new event waits in its subject's queue; a tripped breaker
+        // (not a 410, which disables the endpoint) puts off what it stopped by the first delay
+        const later = !blockedBehind && !health.gone ? new Date(Date.now() + deps.retryDelaysMs[0]!) : null;
+        if (item.kind === 'new') queue(item, 'pending', null, later);
+        else if (later) postponed.push(item.head.id);
         continue;
       }
       if (item.kind === 'pending' && item.head.eventId && !item.event) {
@@ -145,8 +149,10 @@ export async function runEndpointPass(deps: PassDeps, endpoint: DispatchEndpoint
       const at = new Date();
       const result = await send(deps, endpoint, signingKeys, item);
       const outcome = outcomeOf(result.statusCode);
-      if (outcome === 'delivered') health.succeeded = true;
-      else {
+      if (outcome === 'delivered') {
+        health.succeeded = true;
+        grow();
+      } else {
         health.failures++;
         health.firstFailureAt ??= at;
         health.lastError = result.error;
@@ -177,13 +183,19 @@ export async function runEndpointPass(deps: PassDeps, endpoint: DispatchEndpoint
       if (status === 'pending') blockedBehind = true;
     }
   };
+  // Slow start: a few subjects at once until the receiver has answered well, one more per
+  // success up to `concurrency`, so a dead receiver meets a handful of attempts, not a flood.
   const allLanes = [...lanes.values()];
   let nextLane = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(deps.concurrency, allLanes.length) }, async () => {
-      while (nextLane < allLanes.length) await runLane(allLanes[nextLane++]!);
-    }),
-  );
+  const workers: Array<Promise<void>> = [];
+  const work = async () => {
+    while (nextLane < allLanes.length) await runLane(allLanes[nextLane++]!);
+  };
+  grow = () => {
+    if (workers.length < deps.concurrency && nextLane < allLanes.length) workers.push(work());
+  };
+  for (let i = 0; i < Math.min(SLOW_START, deps.concurrency); i++) grow();
+  for (let i = 0; i < workers.length; i++) await workers[i];
 
   // rows in the events' order: a subject's queue is read in row order
   const position = new Map(events.map((e, i) => [e.id, i]));
@@ -194,6 +206,7 @@ export async function runEndpointPass(deps: PassDeps, endpoint: DispatchEndpoint
     workspaceId: endpoint.workspaceId,
     created,
     attempted,
+    postponed: { ids: postponed, until: new Date(Date.now() + deps.retryDelaysMs[0]!) },
     cursor: last ? { xid: last.xid, id: last.id } : null,
     succeeded: health.succeeded,
     firstFailureAt: health.firstFailureAt,

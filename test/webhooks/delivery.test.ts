@@ -6,7 +6,10 @@ import { sql } from 'kysely';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { WebhookDispatcher } from '../../delivery/dispatcher';
-import { as, expectProblem, startApiTest, type ApiTestContext } from '../api/support';
+import { encryptSecret } from '../../config/secret-box';
+import { createEndpoint } from '../../db/repositories/webhook-endpoints';
+import { newWebhookSecret } from '../../domain/webhook-signature';
+import { ENCRYPTION_KEY, as, expectProblem, startApiTest, type ApiTestContext } from '../api/support';
 import { eventually, startReceiver, type Receiver } from './receiver';
 import { policyWith, startTestDispatcher, writeCardEvents } from './support';
 
@@ -178,6 +181,46 @@ describe('webhook delivery', () => {
       const res = await as(t.app, ws.apiKey).get(`/v1/webhook-endpoints/${endpoint.id}`);
       return res.body.failingSince === null;
     }, 'the endpoint is healthy again');
+  });
+
+  it('when the receiver refuses every connection, then a pass stops after ten failed attempts and puts the rest off instead of hammering it', async () => {
+    const ws = await t.createWorkspace();
+    const closed = await startReceiver();
+    await closed.close();
+    // straight into the table: the api's allow-list names only the live receiver
+    const endpoint = {
+      body: await createEndpoint(t.db, {
+        workspaceId: ws.id,
+        url: closed.url,
+        events: ['card.*'],
+        description: null,
+        secretEncrypted: encryptSecret(newWebhookSecret(), ENCRYPTION_KEY, ws.id),
+      }),
+    };
+    await writeCardEvents(t.db, ws.id, 50, 1);
+    // slow retries: only the first pass's attempts are seen
+    dispatcher = startTestDispatcher(t.db, policyWith(receiver.host, closed.host), [ws.id], {
+      retryDelaysMs: [60_000],
+      breakerFailures: 10,
+    });
+    const deliveries = () =>
+      t.db
+        .selectFrom('webhookDeliveries')
+        .select(['attemptCount', 'status', 'nextAttemptAt', 'attempts'])
+        .where('endpointId', '=', endpoint.body.id)
+        .execute();
+    await eventually(async () => (await deliveries()).length === 50, 'all 50 are recorded');
+    const rows = await deliveries();
+    const tried = rows.filter((r) => r.attemptCount === 1);
+    expect(tried.length).toBeGreaterThanOrEqual(10);
+    expect(tried.length).toBeLessThan(50);
+    expect(tried[0]!.attempts[0]!.error).toBe('connection refused');
+    for (const r of rows) {
+      expect(r.status).toBe('pending');
+      expect(r.nextAttemptAt!.getTime()).toBeGreaterThan(Date.now() + 30_000);
+    }
+    const res = await as(t.app, ws.apiKey).get(`/v1/webhook-endpoints/${endpoint.body.id}`);
+    expect(res.body.failingSince).not.toBeNull();
   });
 
   it('when the secret is rotated, then deliveries carry two signatures for a day: the new secret and the old one each verify', async () => {
