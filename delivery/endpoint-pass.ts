@@ -1,6 +1,6 @@
 import { decryptSecret, type SecretKeys } from '../config/secret-box';
 import type { Db } from '../db/database';
-import { readEvents, readEventsById, type EventRow } from '../db/repositories/events';
+import { readEventWindow, readEventsById, type EventRow } from '../db/repositories/events';
 import {
   dueHeads,
   recordPass,
@@ -57,15 +57,16 @@ type Item =
 export async function runEndpointPass(deps: PassDeps, endpoint: DispatchEndpoint): Promise<number> {
   const { db } = deps;
   const signingKeys = keysOf(deps.keys, endpoint);
-  const [heads, events] = await Promise.all([
+  const [heads, window] = await Promise.all([
     dueHeads(db, endpoint.id, deps.batchSize),
-    readEvents(db, endpoint.workspaceId, {
+    readEventWindow(db, endpoint.workspaceId, {
       after: endpoint.cursor,
-      type: { anyOf: selectedEventTypes(endpoint.events) },
+      types: selectedEventTypes(endpoint.events),
       limit: deps.batchSize,
     }),
   ]);
-  if (!heads.length && !events.length) return 0;
+  const events = window.rows;
+  if (!heads.length && !window.last) return 0;
 
   const keyOf = (e: EventRow) => e.subjectId ?? `event:${e.id}`;
   const [headEvents, blocked] = await Promise.all([
@@ -200,7 +201,7 @@ export async function runEndpointPass(deps: PassDeps, endpoint: DispatchEndpoint
   // rows in the events' order: a subject's queue is read in row order
   const position = new Map(events.map((e, i) => [e.id, i]));
   created.sort((a, b) => position.get(a.eventId)! - position.get(b.eventId)!);
-  const last = events.at(-1);
+  const last = window.last;
   await recordPass(deps.session, {
     endpointId: endpoint.id,
     workspaceId: endpoint.workspaceId,
@@ -214,7 +215,8 @@ export async function runEndpointPass(deps: PassDeps, endpoint: DispatchEndpoint
     failingCutoff: new Date(Date.now() - DISABLE_FAILING_AFTER_MS),
     lastError: health.lastError,
   });
-  return heads.length + events.length;
+  // a window of only unwanted events is progress too: the next one follows at once
+  return heads.length + events.length + (window.last ? 1 : 0);
 }
 
 /** The keys that sign: the endpoint's secret, and the one it replaced while that still signs. */

@@ -223,6 +223,23 @@ describe('webhook delivery', () => {
     expect(res.body.failingSince).not.toBeNull();
   });
 
+  it('when an endpoint wants only run events, then card events are not sent and its cursor still moves past them', async () => {
+    const { ws, endpoint } = await endpointFor(['sync_run.*']);
+    await writeCardEvents(t.db, ws.id, 30, 1);
+    const { rows } = await sql<{ id: string }>`
+      select max(id)::text as id from events where workspace_id = ${ws.id}::uuid`.execute(t.db);
+    await eventually(async () => {
+      const { rows: at } = await sql<{ cursorId: string }>`
+        select cursor_id::text from webhook_endpoints where id = ${endpoint.id}::uuid`.execute(t.db);
+      return at[0]!.cursorId === rows[0]!.id;
+    }, 'the cursor is past the card events');
+    await sql`insert into events (workspace_id, type, data) values (${ws.id}::uuid, 'sync_run.completed', '{"id": "r1"}')`.execute(
+      t.db,
+    );
+    await eventually(() => receivedFor(ws.id).length === 1, 'the run event arrives');
+    expect(receivedFor(ws.id).map((r) => r.json.type)).toEqual(['sync_run.completed']);
+  });
+
   it('when the secret is rotated, then deliveries carry two signatures for a day: the new secret and the old one each verify', async () => {
     const { ws, endpoint } = await endpointFor(['*']);
     const rotated = await as(t.app, ws.apiKey).post(`/v1/webhook-endpoints/${endpoint.id}/rotate-secret`);
