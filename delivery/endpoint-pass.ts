@@ -1,4 +1,4 @@
-import { decryptSecret, type SecretKeys } from '../config/secret-box';
+import type { SecretKeys } from '../config/secret-box';
 import type { Db } from '../db/database';
 import { readEventWindow, readEventsById, type EventRow } from '../db/repositories/events';
 import {
@@ -14,13 +14,13 @@ import { eventBody } from '../domain/event-body';
 import { selectedEventTypes } from '../domain/webhook-events';
 import {
   DISABLE_FAILING_AFTER_MS,
+  afterAttempt,
   outcomeOf,
-  retryDelay,
   type DeliveryAttempt,
   type DeliveryStatus,
 } from '../domain/webhook-retry';
-import { signWebhook, webhookSigningKey } from '../domain/webhook-signature';
-import type { SendResult, WebhookSender } from './webhook-sender';
+import { sendSigned, signingKeysOf } from './signed-send';
+import type { WebhookSender } from './webhook-sender';
 
 export interface PassDeps {
   /** the pool: what a pass reads */
@@ -56,7 +56,7 @@ type Item =
  */
 export async function runEndpointPass(deps: PassDeps, endpoint: DispatchEndpoint): Promise<number> {
   const { db } = deps;
-  const signingKeys = keysOf(deps.keys, endpoint);
+  const signingKeys = signingKeysOf(deps.keys, endpoint);
   const [heads, window] = await Promise.all([
     dueHeads(db, endpoint.id, deps.batchSize),
     readEventWindow(db, endpoint.workspaceId, {
@@ -148,7 +148,11 @@ export async function runEndpointPass(deps: PassDeps, endpoint: DispatchEndpoint
         continue;
       }
       const at = new Date();
-      const result = await send(deps, endpoint, signingKeys, item);
+      const body =
+        item.kind === 'new' || item.event
+          ? eventBody((item.kind === 'new' ? item.event : item.event)!, deps.publicBase)
+          : item.head.payload!;
+      const result = await sendSigned(deps.sender, endpoint.url, signingKeys, body as { id: unknown });
       const outcome = outcomeOf(result.statusCode);
       if (outcome === 'delivered') {
         health.succeeded = true;
@@ -159,27 +163,14 @@ export async function runEndpointPass(deps: PassDeps, endpoint: DispatchEndpoint
         health.lastError = result.error;
         if (outcome === 'gone') health.gone = true;
       }
-      const failedSoFar = (item.kind === 'pending' ? item.head.attemptCount : 0) + 1;
-      const delay = outcome === 'failed' ? retryDelay(failedSoFar, deps.retryDelaysMs) : null;
-      const next =
-        outcome === 'gone' ? at : delay !== null ? new Date(at.getTime() + result.durationMs + delay) : null;
-      const status: DeliveryStatus =
-        outcome === 'delivered' ? 'delivered' : outcome === 'gone' || delay !== null ? 'pending' : 'failed';
-      const attempt: DeliveryAttempt = {
-        at: at.toISOString(),
-        statusCode: result.statusCode,
-        durationMs: result.durationMs,
-        error: result.error,
-        nextRetryAt: status === 'pending' && outcome !== 'gone' ? next!.toISOString() : null,
-      };
-      if (item.kind === 'new') queue(item, status, attempt, status === 'pending' ? next : null);
-      else
-        attempted.push({
-          id: item.head.id,
-          status,
-          attempt,
-          nextAttemptAt: status === 'pending' ? next : null,
-        });
+      const failedBefore = item.kind === 'pending' ? item.head.attemptCount : 0;
+      const { status, attempt, nextAttemptAt } = afterAttempt(
+        { at, ...result },
+        failedBefore,
+        deps.retryDelaysMs,
+      );
+      if (item.kind === 'new') queue(item, status, attempt, nextAttemptAt);
+      else attempted.push({ id: item.head.id, status, attempt, nextAttemptAt });
       // a delivery still owed holds back the rest of its subject
       if (status === 'pending') blockedBehind = true;
     }
@@ -217,38 +208,4 @@ export async function runEndpointPass(deps: PassDeps, endpoint: DispatchEndpoint
   });
   // a window of only unwanted events is progress too: the next one follows at once
   return heads.length + events.length + (window.last ? 1 : 0);
-}
-
-/** The keys that sign: the endpoint's secret, and the one it replaced while that still signs. */
-function keysOf(keys: SecretKeys, endpoint: DispatchEndpoint): Buffer[] {
-  const open = (sealed: string) => webhookSigningKey(decryptSecret(sealed, keys, endpoint.workspaceId));
-  const previousSigns =
-    endpoint.previousSecretEncrypted &&
-    endpoint.previousSecretExpiresAt &&
-    endpoint.previousSecretExpiresAt > new Date();
-  return [
-    open(endpoint.secretEncrypted),
-    ...(previousSigns ? [open(endpoint.previousSecretEncrypted!)] : []),
-  ];
-}
-
-/** One attempt: the same `webhook-id` every time, a fresh timestamp and signature. */
-function send(deps: PassDeps, endpoint: DispatchEndpoint, keys: Buffer[], item: Item): Promise<SendResult> {
-  const body =
-    item.kind === 'new' || item.event
-      ? eventBody((item.kind === 'new' ? item.event : item.event)!, deps.publicBase)
-      : item.head.payload!;
-  const id = String(body.id);
-  const json = JSON.stringify(body);
-  const timestamp = Math.floor(Date.now() / 1000);
-  return deps.sender.send(
-    endpoint.url,
-    {
-      'webhook-id': id,
-      'webhook-timestamp': String(timestamp),
-      'webhook-signature': signWebhook(keys, id, timestamp, json),
-      'user-agent': 'entra-card-sync-webhooks',
-    },
-    json,
-  );
 }
