@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { Db } from '../db/database';
+import { readWebhookStats, type WebhookStats } from '../db/repositories/webhook-stats';
 import { readWorkerCounters, WORKER_COUNTERS, type CounterDelta } from '../db/repositories/worker-counters';
 import {
   countRunsByKindTriggerStatus,
@@ -80,6 +81,42 @@ export function createApiMetrics(registry: Registry, db: Db): ApiMetrics {
         if (last) watermark = { finishedAt: last.finishedAtKey, id: last.id };
         if (rows.length < 1000) break;
       }
+    },
+  });
+
+  // Webhook delivery happens in the workers; what it still owes is in Postgres for any scrape.
+  // The gauges of one scrape share one read (prom-client collects them at once); the next reads anew.
+  let webhookStats: Promise<WebhookStats | null> | null = null;
+  const webhooks = () =>
+    (webhookStats ??= readWebhookStats(db)
+      .catch(() => null)
+      .finally(() => {
+        webhookStats = null;
+      }));
+  new Gauge({
+    name: 'entra_webhook_endpoints',
+    help: 'Webhook endpoints of every workspace, by status (enabled, disabled)',
+    labelNames: ['status'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const row of (await webhooks())?.endpoints ?? []) this.set({ status: row.status }, row.count);
+    },
+  });
+  new Gauge({
+    name: 'entra_webhook_deliveries_pending',
+    help: 'Webhook deliveries still owed: waiting for their turn or their next attempt',
+    registers: [registry],
+    async collect() {
+      this.set((await webhooks())?.pending ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'entra_webhook_oldest_pending_seconds',
+    help: 'Age of the oldest webhook delivery still owed (0 when none is)',
+    registers: [registry],
+    async collect() {
+      this.set((await webhooks())?.oldestPendingSeconds ?? 0);
     },
   });
 

@@ -46,6 +46,8 @@ export interface Config {
   graphLimits: GraphLimits;
   /** Base of public card pages (`{publicBaseUrl}/c/{slug}`); null = the api's own URL, as each request reached it. */
   publicBaseUrl: string | null;
+  /** This worker sends webhooks (WEBHOOK_DELIVERY, default on; `off` leaves them to other workers). */
+  webhookDelivery: boolean;
 }
 
 /** Parses the environment once, at an entry point. Nothing else reads process.env. */
@@ -105,7 +107,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     outboundAllowHosts: parseOutboundAllowHosts(env.OUTBOUND_ALLOW_HOSTS),
     graphLimits: parseGraphLimits(env),
     publicBaseUrl: parseBaseUrl(env.PUBLIC_BASE_URL),
+    webhookDelivery: parseOnOff('WEBHOOK_DELIVERY', env.WEBHOOK_DELIVERY, true),
   };
+}
+
+function parseOnOff(name: string, raw: string | undefined, fallback: boolean): boolean {
+  if (!raw) return fallback;
+  if (['on', 'true', '1'].includes(raw)) return true;
+  if (['off', 'false', '0'].includes(raw)) return false;
+  throw new Error(`${name}=${raw} must be on or off`);
 }
 
 /** `true`/`false`, a number of hops, or addresses and subnets (`loopback, 10.0.0.0/8`); default none. */

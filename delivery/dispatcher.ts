@@ -46,17 +46,18 @@ const DEFAULTS = { pollMs: 500, maxEndpoints: 16, concurrency: 64, batchSize: 10
 export function startWebhookDispatcher(opts: WebhookDispatcherOptions): WebhookDispatcher {
   const settings = { ...DEFAULTS, ...opts };
   let stopping = false;
-  let wake: (() => void) | null = null;
+  const sleepers = new Set<() => void>();
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
       const timer = setTimeout(done, ms);
       function done() {
         clearTimeout(timer);
-        wake = null;
+        sleepers.delete(done);
         resolve();
       }
-      wake = done;
+      sleepers.add(done);
     });
+  const wakeAll = () => [...sleepers].forEach((wake) => wake());
 
   const serve = (session: Db) => {
     const deps: PassDeps = {
@@ -71,36 +72,43 @@ export function startWebhookDispatcher(opts: WebhookDispatcherOptions): WebhookD
       breakerFailures: settings.breakerFailures,
     };
     return async () => {
-      let held: string[] = [];
-      try {
-        while (!stopping) {
-          held.push(
-            ...(await claimEndpoints(
-              session,
-              held,
-              settings.maxEndpoints - held.length,
-              opts.workspaceIds ?? null,
-            )),
-          );
-          const endpoints = await loadDispatchEndpoints(opts.db, held);
-          const serving = endpoints.filter((e) => e.status === 'enabled');
-          const gone = held.filter((id) => !serving.some((e) => e.id === id));
-          await releaseEndpoints(session, gone);
-          held = serving.map((e) => e.id);
-          let handled = 0;
-          for (const endpoint of serving) {
-            if (stopping) break;
-            handled += await runEndpointPass(deps, endpoint).catch((err: unknown) => {
-              opts.log.warn(
-                { err, endpointId: endpoint.id },
-                'a webhook delivery pass failed; it is tried again',
-              );
+      // one loop per endpoint held: a slow receiver holds back only its own endpoint
+      const loops = new Map<string, Promise<void>>();
+      let sessionLost = false;
+      const serveEndpoint = async (id: string) => {
+        try {
+          while (!stopping && !sessionLost) {
+            const [endpoint] = await loadDispatchEndpoints(opts.db, [id]);
+            if (endpoint?.status !== 'enabled') break;
+            const handled = await runEndpointPass(deps, endpoint).catch((err: unknown) => {
+              opts.log.warn({ err, endpointId: id }, 'a webhook delivery pass failed; it is tried again');
               return 0;
             });
+            if (!handled && !stopping) await sleep(settings.pollMs);
           }
-          if (!handled && !stopping) await sleep(settings.pollMs);
+        } finally {
+          loops.delete(id);
+          if (!stopping && !sessionLost) await releaseEndpoints(session, [id]).catch(() => undefined);
         }
+      };
+      try {
+        while (!stopping) {
+          const claimed = await claimEndpoints(
+            session,
+            [...loops.keys()],
+            settings.maxEndpoints - loops.size,
+            opts.workspaceIds ?? null,
+          );
+          for (const id of claimed) loops.set(id, serveEndpoint(id));
+          await sleep(settings.pollMs);
+        }
+      } catch (err) {
+        // the lock connection failed: its locks are gone, so are this dispatcher's endpoints
+        sessionLost = true;
+        wakeAll();
+        throw err;
       } finally {
+        await Promise.allSettled(loops.values());
         // a pooled connection outlives this use: its session locks must not
         await releaseAllEndpoints(session).catch(() => undefined);
       }
@@ -122,7 +130,7 @@ export function startWebhookDispatcher(opts: WebhookDispatcherOptions): WebhookD
   return {
     async stop() {
       stopping = true;
-      wake?.();
+      wakeAll();
       await running;
     },
   };

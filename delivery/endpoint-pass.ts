@@ -1,6 +1,6 @@
-import { decryptSecret, type SecretKeys } from '../config/secret-box';
+import type { SecretKeys } from '../config/secret-box';
 import type { Db } from '../db/database';
-import { readEvents, readEventsById, type EventRow } from '../db/repositories/events';
+import { readEventWindow, readEventsById, type EventRow } from '../db/repositories/events';
 import {
   dueHeads,
   recordPass,
@@ -14,13 +14,13 @@ import { eventBody } from '../domain/event-body';
 import { selectedEventTypes } from '../domain/webhook-events';
 import {
   DISABLE_FAILING_AFTER_MS,
+  afterAttempt,
   outcomeOf,
-  retryDelay,
   type DeliveryAttempt,
   type DeliveryStatus,
 } from '../domain/webhook-retry';
-import { signWebhook, webhookSigningKey } from '../domain/webhook-signature';
-import type { SendResult, WebhookSender } from './webhook-sender';
+import { sendSigned, signingKeysOf } from './signed-send';
+import type { WebhookSender } from './webhook-sender';
 
 export interface PassDeps {
   /** the pool: what a pass reads */
@@ -40,6 +40,9 @@ export interface PassDeps {
   breakerFailures: number;
 }
 
+/** Subjects sent to at once when a pass starts. */
+const SLOW_START = 4;
+
 /** One thing to send: a new event, or a pending delivery whose turn has come. */
 type Item =
   | { kind: 'new'; event: EventRow; key: string }
@@ -53,16 +56,17 @@ type Item =
  */
 export async function runEndpointPass(deps: PassDeps, endpoint: DispatchEndpoint): Promise<number> {
   const { db } = deps;
-  const signingKeys = keysOf(deps.keys, endpoint);
-  const [heads, events] = await Promise.all([
+  const signingKeys = signingKeysOf(deps.keys, endpoint);
+  const [heads, window] = await Promise.all([
     dueHeads(db, endpoint.id, deps.batchSize),
-    readEvents(db, endpoint.workspaceId, {
+    readEventWindow(db, endpoint.workspaceId, {
       after: endpoint.cursor,
-      type: { anyOf: selectedEventTypes(endpoint.events) },
+      types: selectedEventTypes(endpoint.events),
       limit: deps.batchSize,
     }),
   ]);
-  if (!heads.length && !events.length) return 0;
+  const events = window.rows;
+  if (!heads.length && !window.last) return 0;
 
   const keyOf = (e: EventRow) => e.subjectId ?? `event:${e.id}`;
   const [headEvents, blocked] = await Promise.all([
@@ -106,6 +110,8 @@ export async function runEndpointPass(deps: PassDeps, endpoint: DispatchEndpoint
   }
 
   const attempted: AttemptedDelivery[] = [];
+  let grow = () => {};
+  const postponed: string[] = [];
   const health = {
     succeeded: false,
     failures: 0,
@@ -119,12 +125,11 @@ export async function runEndpointPass(deps: PassDeps, endpoint: DispatchEndpoint
     let blockedBehind = false;
     for (const item of items) {
       if (blockedBehind || stopped()) {
-        // not tried in this pass: a new event waits in its subject's queue (a tripped breaker
-        // gives it the first retry delay); a pending one keeps its place
-        if (item.kind === 'new') {
-          const later = !blockedBehind && !health.gone ? new Date(Date.now() + deps.retryDelaysMs[0]!) : null;
-          queue(item, 'pending', null, later);
-        }
+        // not tried in this pass: a new event waits in its subject's queue; a tripped breaker
+        // (not a 410, which disables the endpoint) puts off what it stopped by the first delay
+        const later = !blockedBehind && !health.gone ? new Date(Date.now() + deps.retryDelaysMs[0]!) : null;
+        if (item.kind === 'new') queue(item, 'pending', null, later);
+        else if (later) postponed.push(item.head.id);
         continue;
       }
       if (item.kind === 'pending' && item.head.eventId && !item.event) {
@@ -143,57 +148,57 @@ export async function runEndpointPass(deps: PassDeps, endpoint: DispatchEndpoint
         continue;
       }
       const at = new Date();
-      const result = await send(deps, endpoint, signingKeys, item);
+      const body =
+        item.kind === 'new' || item.event
+          ? eventBody((item.kind === 'new' ? item.event : item.event)!, deps.publicBase)
+          : item.head.payload!;
+      const result = await sendSigned(deps.sender, endpoint.url, signingKeys, body as { id: unknown });
       const outcome = outcomeOf(result.statusCode);
-      if (outcome === 'delivered') health.succeeded = true;
-      else {
+      if (outcome === 'delivered') {
+        health.succeeded = true;
+        grow();
+      } else {
         health.failures++;
         health.firstFailureAt ??= at;
         health.lastError = result.error;
         if (outcome === 'gone') health.gone = true;
       }
-      const failedSoFar = (item.kind === 'pending' ? item.head.attemptCount : 0) + 1;
-      const delay = outcome === 'failed' ? retryDelay(failedSoFar, deps.retryDelaysMs) : null;
-      const next =
-        outcome === 'gone' ? at : delay !== null ? new Date(at.getTime() + result.durationMs + delay) : null;
-      const status: DeliveryStatus =
-        outcome === 'delivered' ? 'delivered' : outcome === 'gone' || delay !== null ? 'pending' : 'failed';
-      const attempt: DeliveryAttempt = {
-        at: at.toISOString(),
-        statusCode: result.statusCode,
-        durationMs: result.durationMs,
-        error: result.error,
-        nextRetryAt: status === 'pending' && outcome !== 'gone' ? next!.toISOString() : null,
-      };
-      if (item.kind === 'new') queue(item, status, attempt, status === 'pending' ? next : null);
-      else
-        attempted.push({
-          id: item.head.id,
-          status,
-          attempt,
-          nextAttemptAt: status === 'pending' ? next : null,
-        });
+      const failedBefore = item.kind === 'pending' ? item.head.attemptCount : 0;
+      const { status, attempt, nextAttemptAt } = afterAttempt(
+        { at, ...result },
+        failedBefore,
+        deps.retryDelaysMs,
+      );
+      if (item.kind === 'new') queue(item, status, attempt, nextAttemptAt);
+      else attempted.push({ id: item.head.id, status, attempt, nextAttemptAt });
       // a delivery still owed holds back the rest of its subject
       if (status === 'pending') blockedBehind = true;
     }
   };
+  // Slow start: a few subjects at once until the receiver has answered well, one more per
+  // success up to `concurrency`, so a dead receiver meets a handful of attempts, not a flood.
   const allLanes = [...lanes.values()];
   let nextLane = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(deps.concurrency, allLanes.length) }, async () => {
-      while (nextLane < allLanes.length) await runLane(allLanes[nextLane++]!);
-    }),
-  );
+  const workers: Array<Promise<void>> = [];
+  const work = async () => {
+    while (nextLane < allLanes.length) await runLane(allLanes[nextLane++]!);
+  };
+  grow = () => {
+    if (workers.length < deps.concurrency && nextLane < allLanes.length) workers.push(work());
+  };
+  for (let i = 0; i < Math.min(SLOW_START, deps.concurrency); i++) grow();
+  for (let i = 0; i < workers.length; i++) await workers[i];
 
   // rows in the events' order: a subject's queue is read in row order
   const position = new Map(events.map((e, i) => [e.id, i]));
   created.sort((a, b) => position.get(a.eventId)! - position.get(b.eventId)!);
-  const last = events.at(-1);
+  const last = window.last;
   await recordPass(deps.session, {
     endpointId: endpoint.id,
     workspaceId: endpoint.workspaceId,
     created,
     attempted,
+    postponed: { ids: postponed, until: new Date(Date.now() + deps.retryDelaysMs[0]!) },
     cursor: last ? { xid: last.xid, id: last.id } : null,
     succeeded: health.succeeded,
     firstFailureAt: health.firstFailureAt,
@@ -201,39 +206,6 @@ export async function runEndpointPass(deps: PassDeps, endpoint: DispatchEndpoint
     failingCutoff: new Date(Date.now() - DISABLE_FAILING_AFTER_MS),
     lastError: health.lastError,
   });
-  return heads.length + events.length;
-}
-
-/** The keys that sign: the endpoint's secret, and the one it replaced while that still signs. */
-function keysOf(keys: SecretKeys, endpoint: DispatchEndpoint): Buffer[] {
-  const open = (sealed: string) => webhookSigningKey(decryptSecret(sealed, keys, endpoint.workspaceId));
-  const previousSigns =
-    endpoint.previousSecretEncrypted &&
-    endpoint.previousSecretExpiresAt &&
-    endpoint.previousSecretExpiresAt > new Date();
-  return [
-    open(endpoint.secretEncrypted),
-    ...(previousSigns ? [open(endpoint.previousSecretEncrypted!)] : []),
-  ];
-}
-
-/** One attempt: the same `webhook-id` every time, a fresh timestamp and signature. */
-function send(deps: PassDeps, endpoint: DispatchEndpoint, keys: Buffer[], item: Item): Promise<SendResult> {
-  const body =
-    item.kind === 'new' || item.event
-      ? eventBody((item.kind === 'new' ? item.event : item.event)!, deps.publicBase)
-      : item.head.payload!;
-  const id = String(body.id);
-  const json = JSON.stringify(body);
-  const timestamp = Math.floor(Date.now() / 1000);
-  return deps.sender.send(
-    endpoint.url,
-    {
-      'webhook-id': id,
-      'webhook-timestamp': String(timestamp),
-      'webhook-signature': signWebhook(keys, id, timestamp, json),
-      'user-agent': 'entra-card-sync-webhooks',
-    },
-    json,
-  );
+  // a window of only unwanted events is progress too: the next one follows at once
+  return heads.length + events.length + (window.last ? 1 : 0);
 }

@@ -48,3 +48,44 @@ export function outcomeOf(statusCode: number | null): 'delivered' | 'gone' | 'fa
   if (statusCode !== null && statusCode >= 200 && statusCode < 300) return 'delivered';
   return statusCode === 410 ? 'gone' : 'failed';
 }
+
+/** Where a delivery stands after one attempt. */
+export interface AfterAttempt {
+  status: DeliveryStatus;
+  attempt: DeliveryAttempt;
+  /** when it is tried next (pending only); after a 410, at once once its endpoint is enabled */
+  nextAttemptAt: Date | null;
+}
+
+/**
+ * The attempt as recorded and what follows it: delivered on a 2xx; pending with the next delay
+ * after a failure, or failed once the delays are used up; pending, due at once, after a 410
+ * (which disables the endpoint: the delivery waits for it to be enabled again).
+ */
+export function afterAttempt(
+  result: { at: Date; statusCode: number | null; durationMs: number; error: string | null },
+  failedBefore: number,
+  delays: readonly number[] = RETRY_DELAYS_MS,
+): AfterAttempt {
+  const outcome = outcomeOf(result.statusCode);
+  const delay = outcome === 'failed' ? retryDelay(failedBefore + 1, delays) : null;
+  const next =
+    outcome === 'gone'
+      ? result.at
+      : delay !== null
+        ? new Date(result.at.getTime() + result.durationMs + delay)
+        : null;
+  const status: DeliveryStatus =
+    outcome === 'delivered' ? 'delivered' : outcome === 'gone' || delay !== null ? 'pending' : 'failed';
+  return {
+    status,
+    nextAttemptAt: status === 'pending' ? next : null,
+    attempt: {
+      at: result.at.toISOString(),
+      statusCode: result.statusCode,
+      durationMs: result.durationMs,
+      error: result.error,
+      nextRetryAt: status === 'pending' && outcome !== 'gone' ? next!.toISOString() : null,
+    },
+  };
+}

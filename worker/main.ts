@@ -63,17 +63,20 @@ async function main(): Promise<void> {
       dropRunWork: sweeper.drop,
     }),
   });
-  // The outbox's deliveries run beside the activities, in every worker (delivery/dispatcher.ts).
-  const dispatcher = startWebhookDispatcher({
-    db,
-    sender: createWebhookSender(config.outboundAllowHosts, {
-      timeoutMs: DELIVERY_TIMEOUT_MS,
-      maxSockets: 64,
-    }),
-    keys: config.encryptionKey,
-    publicBase: config.publicBaseUrl ?? `http://localhost:${config.port}`,
-    log,
-  });
+  // The outbox's deliveries run beside the activities, in every worker (delivery/dispatcher.ts),
+  // unless the operator leaves them to other workers.
+  const dispatcher = config.webhookDelivery
+    ? startWebhookDispatcher({
+        db,
+        sender: createWebhookSender(config.outboundAllowHosts, {
+          timeoutMs: DELIVERY_TIMEOUT_MS,
+          maxSockets: 64,
+        }),
+        keys: config.encryptionKey,
+        publicBase: config.publicBaseUrl ?? `http://localhost:${config.port}`,
+        log,
+      })
+    : null;
   // The Temporal runtime also reacts to these signals; shut down once, whoever is first.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
@@ -92,7 +95,7 @@ async function main(): Promise<void> {
     'worker polling',
   );
   await worker.run();
-  await dispatcher.stop();
+  await dispatcher?.stop();
   await sweeper.close();
   await metrics.stop();
   await connection.close();

@@ -93,6 +93,35 @@ export async function readEvents(
   return rows.map(toEventRow);
 }
 
+/**
+ * The next `limit` events after `after` in the same order as readEvents, of which only those of
+ * `types` come back whole; `last` is the position of the last one read, wanted or not, so a
+ * subscriber to rare types moves past the others instead of reading them again on every poll.
+ */
+export async function readEventWindow(
+  db: Conn,
+  workspaceId: string,
+  args: { after: EventPosition; types: readonly string[]; limit: number },
+): Promise<{ rows: EventRow[]; last: EventPosition | null }> {
+  const { rows } = await sql<Omit<EventRow, 'card'> & CardColumns & { windowXid: string; windowId: string }>`
+    with win as (
+      select e.id, e.xid from events e
+      where e.workspace_id = ${workspaceId}::uuid
+        and (e.xid, e.id) > (${args.after.xid}::xid8, ${args.after.id}::bigint)
+        and e.xid < pg_snapshot_xmin(pg_current_snapshot())
+      order by e.xid, e.id
+      limit ${args.limit}
+    )
+    select w.xid::text as window_xid, w.id::text as window_id, ${EVENT_COLUMNS}
+    from win w left join events e on e.id = w.id and e.type = any(${[...args.types]}::text[])
+    order by w.xid, w.id`.execute(db);
+  const last = rows.at(-1);
+  return {
+    rows: rows.filter((r) => r.id !== null).map(({ windowXid: _x, windowId: _i, ...r }) => toEventRow(r)),
+    last: last ? { xid: last.windowXid, id: last.windowId } : null,
+  };
+}
+
 /** Events by id (those still kept), in no particular order: what retried deliveries send again. */
 export async function readEventsById(db: Conn, workspaceId: string, ids: string[]): Promise<EventRow[]> {
   if (!ids.length) return [];

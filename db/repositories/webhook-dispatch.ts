@@ -142,6 +142,8 @@ export interface PassRecord {
   workspaceId: string;
   created: NewDelivery[];
   attempted: AttemptedDelivery[];
+  /** pending deliveries a tripped breaker did not try: their turn comes again at `until` */
+  postponed: { ids: string[]; until: Date };
   /** where the next pass reads on; null: the pass read no new events */
   cursor: EventPosition | null;
   succeeded: boolean;
@@ -190,6 +192,12 @@ export async function recordPass(session: Db, rec: PassRecord): Promise<void> {
           as d(id, status, attempt, next_attempt_at)
         where w.id = d.id and w.endpoint_id = ${rec.endpointId}::uuid`.execute(trx);
     }
+    if (rec.postponed.ids.length)
+      await sql`
+        update webhook_deliveries set next_attempt_at = ${rec.postponed.until}
+        where id = any(${rec.postponed.ids}::bigint[]) and endpoint_id = ${rec.endpointId}::uuid`.execute(
+        trx,
+      );
     await sql`
       update webhook_endpoints set
         cursor_xid = coalesce(${rec.cursor?.xid ?? null}::xid8, cursor_xid),

@@ -10,6 +10,7 @@ const VALID_BODIES: Record<string, unknown> = {
   updateRecipient: { firstName: 'taken over' },
   syncRecipient: { mode: 'cards' },
   createGroupSchedule: { cron: '0 6 * * *', timezone: 'Europe/Zurich' },
+  updateWebhookEndpoint: { description: 'taken over' },
 };
 /** Routes that take bytes rather than JSON: a valid body of each. */
 const VALID_RAW_BODIES: Record<string, { contentType: string; bytes: Buffer }> = {
@@ -39,6 +40,13 @@ describe('workspace isolation', () => {
     idsOfA.recipients = recipient.body.id;
     idsOfA['sync-runs'] = run.body.syncRunId;
     idsOfA['api-keys'] = spareKey.body.id;
+    const endpoint = await a.post('/v1/webhook-endpoints', {
+      url: 'https://hooks.example.com/a',
+      events: ['*'],
+      description: 'A hook',
+    });
+    idsOfA['webhook-endpoints'] = endpoint.body.id;
+    idsOfA['webhook-deliveries'] = (await a.post(`/v1/webhook-endpoints/${endpoint.body.id}/test`)).body.id;
     idsOfA.cards = await insertCard(t.db, {
       workspaceId: wsA.id,
       recipientId: recipient.body.id,
@@ -113,5 +121,7 @@ describe('workspace isolation', () => {
       ),
     ).toBe(true);
     expect((await a.get(`/v1/cards/${idsOfA.cards}`)).status).toBe(200);
+    const hook = await a.get(`/v1/webhook-endpoints/${idsOfA['webhook-endpoints']}`);
+    expect(hook.body).toMatchObject({ description: 'A hook', status: 'enabled' });
   });
 });

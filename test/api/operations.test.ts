@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import pino from 'pino';
 import request from 'supertest';
 import { Writable } from 'node:stream';
@@ -130,6 +131,27 @@ describe('operations: probes, metrics, logs, limits and errors', () => {
     expect(res.text).toContain('http_request_duration_seconds_bucket');
     expect(res.text).toContain('# TYPE entra_graph_requests_total counter');
     expect(res.text).toContain('# TYPE entra_activity_retries_total counter');
+  });
+
+  it('when a disabled endpoint owes deliveries, then /metrics shows it among the endpoints and counts what is pending and how old it is', async () => {
+    const ws = await t.createWorkspace();
+    const api = as(t.app, ws.apiKey);
+    const endpoint = await api.post('/v1/webhook-endpoints', {
+      url: 'https://hooks.example.com/m',
+      events: ['*'],
+    });
+    await api.post(`/v1/webhook-endpoints/${endpoint.body.id}/test`);
+    await api.post(`/v1/webhook-endpoints/${endpoint.body.id}/test`);
+    await sql`update webhook_deliveries set created_at = now() - interval '1 hour' where endpoint_id = ${endpoint.body.id}::uuid`.execute(
+      t.db,
+    );
+    await api.patch(`/v1/webhook-endpoints/${endpoint.body.id}`, { status: 'disabled' });
+    const res = await request(t.app).get('/metrics');
+    const value = (name: string) =>
+      Number(new RegExp(`^${name} (\\d+(\\.\\d+)?)`, 'm').exec(res.text)?.[1] ?? NaN);
+    expect(value('entra_webhook_endpoints\\{status="disabled"\\}')).toBeGreaterThanOrEqual(1);
+    expect(value('entra_webhook_deliveries_pending')).toBeGreaterThanOrEqual(2);
+    expect(value('entra_webhook_oldest_pending_seconds')).toBeGreaterThanOrEqual(3_590);
   });
 
   it('when a key sends more requests than its bucket holds, then it gets 429 problem+json with Retry-After, and another key is unaffected', async () => {

@@ -96,3 +96,14 @@ describe('production refuses development defaults (issue 20, item 4)', () => {
     expect(config.metricsToken).toBe('m');
   });
 });
+
+describe('WEBHOOK_DELIVERY', () => {
+  it('when unset, on or off, then the worker sends webhooks, or leaves them to other workers; anything else is refused', () => {
+    expect(loadConfig({}).webhookDelivery).toBe(true);
+    expect(loadConfig({ WEBHOOK_DELIVERY: 'on' }).webhookDelivery).toBe(true);
+    expect(loadConfig({ WEBHOOK_DELIVERY: 'off' }).webhookDelivery).toBe(false);
+    expect(() => loadConfig({ WEBHOOK_DELIVERY: 'sometimes' })).toThrow(
+      /WEBHOOK_DELIVERY=sometimes must be on or off/,
+    );
+  });
+});

@@ -1,8 +1,15 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { WebhookDispatcher } from '../../delivery/dispatcher';
-import { as, expectProblem, startApiTest, type ApiTestContext } from '../api/support';
+import { encryptSecret } from '../../config/secret-box';
+import { createEndpoint } from '../../db/repositories/webhook-endpoints';
+import { newWebhookSecret } from '../../domain/webhook-signature';
+import { ENCRYPTION_KEY, as, expectProblem, startApiTest, type ApiTestContext } from '../api/support';
 import { eventually, startReceiver, type Receiver } from './receiver';
 import { policyWith, startTestDispatcher, writeCardEvents } from './support';
 
@@ -12,6 +19,17 @@ const headersOf = (r: { id: string; timestamp: string; signature: string }) => (
   'webhook-timestamp': r.timestamp,
   'webhook-signature': r.signature,
 });
+
+/** The ten-line check docs/webhooks.md gives receivers, as a function. */
+function documentedVerify(): (secret: string, headers: Record<string, string>, body: string) => boolean {
+  const doc = readFileSync(
+    path.join(path.dirname(fileURLToPath(import.meta.url)), '../../docs/webhooks.md'),
+    'utf8',
+  );
+  const code = /### Checking a signature[^]*?```js\n([^]*?)```/.exec(doc)![1]!;
+  expect(code.trim().split('\n').length).toBeLessThanOrEqual(12);
+  return new Function('require', `${code}; return verify;`)(createRequire(import.meta.url));
+}
 
 describe('webhook delivery', () => {
   let t: ApiTestContext;
@@ -56,6 +74,9 @@ describe('webhook delivery', () => {
     const got = receivedFor(ws.id)[0]!;
     expect(got.json).toMatchObject({ id: ping.body.eventId, type: 'ping', workspaceId: ws.id });
     expect(new Webhook(endpoint.secret).verify(got.body, headersOf(got))).toEqual(got.json);
+    const verify = documentedVerify();
+    expect(verify(endpoint.secret, headersOf(got), got.body)).toBe(true);
+    expect(verify(endpoint.secret, headersOf(got), got.body.replace('ping', 'pong'))).toBe(false);
     expect(() =>
       new Webhook(`whsec_${Buffer.alloc(24, 1).toString('base64')}`).verify(got.body, headersOf(got)),
     ).toThrow();
@@ -160,6 +181,63 @@ describe('webhook delivery', () => {
       const res = await as(t.app, ws.apiKey).get(`/v1/webhook-endpoints/${endpoint.id}`);
       return res.body.failingSince === null;
     }, 'the endpoint is healthy again');
+  });
+
+  it('when the receiver refuses every connection, then a pass stops after ten failed attempts and puts the rest off instead of hammering it', async () => {
+    const ws = await t.createWorkspace();
+    const closed = await startReceiver();
+    await closed.close();
+    // straight into the table: the api's allow-list names only the live receiver
+    const endpoint = {
+      body: await createEndpoint(t.db, {
+        workspaceId: ws.id,
+        url: closed.url,
+        events: ['card.*'],
+        description: null,
+        secretEncrypted: encryptSecret(newWebhookSecret(), ENCRYPTION_KEY, ws.id),
+      }),
+    };
+    await writeCardEvents(t.db, ws.id, 50, 1);
+    // slow retries: only the first pass's attempts are seen
+    dispatcher = startTestDispatcher(t.db, policyWith(receiver.host, closed.host), [ws.id], {
+      retryDelaysMs: [60_000],
+      breakerFailures: 10,
+    });
+    const deliveries = () =>
+      t.db
+        .selectFrom('webhookDeliveries')
+        .select(['attemptCount', 'status', 'nextAttemptAt', 'attempts'])
+        .where('endpointId', '=', endpoint.body.id)
+        .execute();
+    await eventually(async () => (await deliveries()).length === 50, 'all 50 are recorded');
+    const rows = await deliveries();
+    const tried = rows.filter((r) => r.attemptCount === 1);
+    expect(tried.length).toBeGreaterThanOrEqual(10);
+    expect(tried.length).toBeLessThan(50);
+    expect(tried[0]!.attempts[0]!.error).toBe('connection refused');
+    for (const r of rows) {
+      expect(r.status).toBe('pending');
+      expect(r.nextAttemptAt!.getTime()).toBeGreaterThan(Date.now() + 30_000);
+    }
+    const res = await as(t.app, ws.apiKey).get(`/v1/webhook-endpoints/${endpoint.body.id}`);
+    expect(res.body.failingSince).not.toBeNull();
+  });
+
+  it('when an endpoint wants only run events, then card events are not sent and its cursor still moves past them', async () => {
+    const { ws, endpoint } = await endpointFor(['sync_run.*']);
+    await writeCardEvents(t.db, ws.id, 30, 1);
+    const { rows } = await sql<{ id: string }>`
+      select max(id)::text as id from events where workspace_id = ${ws.id}::uuid`.execute(t.db);
+    await eventually(async () => {
+      const { rows: at } = await sql<{ cursorId: string }>`
+        select cursor_id::text from webhook_endpoints where id = ${endpoint.id}::uuid`.execute(t.db);
+      return at[0]!.cursorId === rows[0]!.id;
+    }, 'the cursor is past the card events');
+    await sql`insert into events (workspace_id, type, data) values (${ws.id}::uuid, 'sync_run.completed', '{"id": "r1"}')`.execute(
+      t.db,
+    );
+    await eventually(() => receivedFor(ws.id).length === 1, 'the run event arrives');
+    expect(receivedFor(ws.id).map((r) => r.json.type)).toEqual(['sync_run.completed']);
   });
 
   it('when the secret is rotated, then deliveries carry two signatures for a day: the new secret and the old one each verify', async () => {

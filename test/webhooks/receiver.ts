@@ -18,8 +18,8 @@ export interface Receiver {
   /** host:port, as OUTBOUND_ALLOW_HOSTS names it */
   host: string;
   received: Received[];
-  /** what the next request is answered (default 200) */
-  answer: (req: Omit<Received, 'status'>) => number;
+  /** what the next request is answered (default 200; null: never answered) */
+  answer: (req: Omit<Received, 'status'>) => number | null;
   close(): Promise<void>;
 }
 
@@ -53,6 +53,7 @@ export async function startReceiver(): Promise<Receiver> {
         json: JSON.parse(body) as Received['json'],
       };
       const status = receiver.answer(got);
+      if (status === null) return;
       receiver.received.push({ ...got, status });
       res.writeHead(status).end();
     });
