@@ -10,6 +10,7 @@ import { requestContext } from './http/request-context';
 import { defineRoute, expressPath, reply, type AnyRoute } from './http/route';
 import { parsePart } from './http/validate';
 import { refuseDeepJson } from './http/json-depth';
+import { consoleRoutes } from './console/console-routes';
 import { createApiMetrics } from './metrics';
 import { buildOpenApiDocument } from './openapi';
 import { cardTemplateRoutes } from './routes/card-template';
@@ -187,6 +188,8 @@ export function createApp(deps: AppDeps, modules: RouteModule[] = ROUTE_MODULES)
       );
     });
   }
+
+  if (deps.consoleDir) app.use(consoleRoutes(deps.consoleDir, (req) => limits.chargeAddress(req)));
 
   app.use((req) => {
     limits.chargeAddress(req);

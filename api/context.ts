@@ -37,6 +37,8 @@ export interface AppDeps {
   rateLimit?: RateLimitOptions;
   /** Express `trust proxy`: behind a load balancer, so the per-address rate limit sees clients, not it. */
   trustProxy?: boolean | number | string;
+  /** The built console (dist/console) served at /console and /docs; absent: neither is served. */
+  consoleDir?: string | null;
   /** Largest JSON body accepted (bytes or '1mb' form); default 1mb. */
   bodyLimit?: string | number;
 }

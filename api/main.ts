@@ -1,4 +1,6 @@
 import type { Server } from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { loadConfig } from '../config/config';
@@ -10,6 +12,14 @@ import { ensureRetentionSchedule } from '../schedules/retention-schedule';
 import { createTemporalClient } from '../temporal/client';
 import { buildTemporalConnectionOptions, describeTemporalSecurity } from '../temporal/connection-options';
 import { createApp } from './app';
+
+/** The console build: dist/console beside the compiled api (dist/api), or under dist/ from source. */
+function consoleBuildDir(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  return path.basename(path.dirname(here)) === 'dist'
+    ? path.join(here, '..', 'console')
+    : path.join(here, '..', 'dist', 'console');
+}
 
 /** How long in-flight requests get to finish after SIGTERM before the process exits anyway. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -81,6 +91,7 @@ async function main(): Promise<void> {
     metricsRegistry,
     rateLimit: config.rateLimit,
     trustProxy: config.trustProxy,
+    consoleDir: consoleBuildDir(),
   });
 
   const server: Server = app.listen(config.port, () => {

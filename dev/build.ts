@@ -10,6 +10,7 @@ import { rm } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { WORKFLOW_BUNDLE_FILE, writeWorkflowBundle } from '../worker/bundle-workflows';
+import { buildConsole } from './console-build';
 import { fileURLToPath } from 'node:url';
 
 /** What the image runs: the api, the worker, and migrations on their own. */
@@ -73,9 +74,10 @@ export async function buildDist(outDir: string): Promise<void> {
 async function main(): Promise<void> {
   const started = Date.now();
   await buildDist(OUT_DIR);
+  await buildConsole(path.join(OUT_DIR, 'console'));
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   const built = ENTRY_POINTS.map((e) => `dist/${e.replace(/\.ts$/, '.js')}`).join(', ');
-  console.log(`built ${built} and dist/worker/${WORKFLOW_BUNDLE_FILE} in ${seconds} s`);
+  console.log(`built ${built}, dist/worker/${WORKFLOW_BUNDLE_FILE} and dist/console in ${seconds} s`);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.join(PROJECT_DIR, 'dev', 'build.ts')) {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { loadConfig } from '../config/config';
 import { createDatabase } from '../db/database';
 import { migrateToLatest } from '../db/migrate';
+import { ensureConsoleBuilt } from './console-build';
 import { startDemo, type DemoHandle } from './demo';
 import { stopChild } from './stop-child';
 import { writeCaBundle } from './ca-bundle';
@@ -43,6 +44,11 @@ async function main(): Promise<void> {
     const db = createDatabase({ url: services.databaseUrl, max: 3 });
     await migrateToLatest(db);
     demo = await startDemo({ db, config, dataDir, log: say });
+    // The console is a convenience: a failed build (Vite wants Node 20.19+) must not stop the system.
+    await ensureConsoleBuilt().then(
+      (built) => built && say('built the console (dist/console)'),
+      (err: unknown) => say(`the console could not be built (${startupLine(err)}); /console answers 503`),
+    );
     await db.destroy();
     // The demo's CA is trusted beside the operator's own (a proxy's, say), never instead of it.
     const caBundle = demo
@@ -92,6 +98,8 @@ async function main(): Promise<void> {
     const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
     say(`ready in ${seconds} s`);
     console.log(`\n  API             ${apiUrl}   (GET /readyz, /openapi.json)`);
+    console.log(`  Console         ${apiUrl}/console/   (sign in with a workspace API key)`);
+    console.log(`  API reference   ${apiUrl}/docs`);
     console.log(`  Temporal UI     ${services.temporalUiUrl ?? config.temporalUiUrl}`);
     if (demo) {
       console.log(`  Demo API key    ${demo.apiKey}`);

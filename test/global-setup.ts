@@ -10,6 +10,7 @@ import { startEmulator } from '../emulator/server';
 import { findTemporalCli } from '../dev/temporal-cli';
 import { startTemporalDevServer } from '../dev/temporal-dev-server';
 import { writeWorkflowBundle } from '../worker/bundle-workflows';
+import { ensureConsoleBuilt } from '../dev/console-build';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -38,7 +39,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // Test forks are spawned after this, so they inherit the trust of the emulator's CA.
   process.env.NODE_EXTRA_CA_CERTS = emulator.caCertPath;
 
-  const [databaseUrl, temporalAddress, workflowBundlePath] = await Promise.all([
+  const [databaseUrl, temporalAddress, , workflowBundlePath] = await Promise.all([
     (async () => {
       if (process.env.TEST_DATABASE_URL) return process.env.TEST_DATABASE_URL;
       const pg = await startEmbeddedPostgres({ dataDir: path.join(tmp, 'postgres'), port: 0, onLog: log });
@@ -52,6 +53,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
       stops.push(() => server.stop());
       return server.address;
     })(),
+    // The browser tests load the console the api serves; a clean clone has not built it yet.
+    ensureConsoleBuilt(),
     (async () => {
       const file = path.join(tmp, 'workflow-bundle.js');
       await writeWorkflowBundle(file);

@@ -5,7 +5,7 @@ import { Registry } from 'prom-client';
 import request from 'supertest';
 import { inject } from 'vitest';
 import { createActivities } from '../../activities/index';
-import { createApp } from '../../api/app';
+import { createApp, type AppDeps } from '../../api/app';
 import type { EntraClientFactory } from '../../api/entra';
 import type { Db } from '../../db/database';
 import type { SyncRunRow } from '../../db/schema';
@@ -32,7 +32,11 @@ export interface ScheduleTestStack {
  * The API (with schedules) on the shared Postgres and Temporal; with `worker: true`, a real
  * worker with every activity on the task queue the schedules use.
  */
-export async function startScheduleTest(opts: { worker: boolean }): Promise<ScheduleTestStack> {
+export async function startScheduleTest(opts: {
+  worker: boolean;
+  /** Extra app deps (the console tests pass consoleDir). */
+  app?: Partial<AppDeps>;
+}): Promise<ScheduleTestStack> {
   const db = testDb();
   const temporal = await testTemporalClient();
   const deps = { db, encryptionKey: ENCRYPTION_KEY, entraClientFor: emulatorEntraClientFor() };
@@ -53,6 +57,7 @@ export async function startScheduleTest(opts: { worker: boolean }): Promise<Sche
     logger: pino({ level: process.env.TEST_API_LOG ? 'debug' : 'silent' }),
     metricsRegistry: new Registry(),
     rateLimit: { capacity: 10_000, refillPerSecond: 10_000 },
+    ...opts.app,
   });
   const workspaceIds: string[] = [];
 
