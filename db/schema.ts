@@ -22,6 +22,7 @@ export interface Database {
   groups: GroupsTable;
   recipients: RecipientsTable;
   recipientPhotos: RecipientPhotosTable;
+  photoBlobs: PhotoBlobsTable;
   groupMemberships: GroupMembershipsTable;
   groupSkippedMembers: GroupSkippedMembersTable;
   cards: CardsTable;
@@ -126,12 +127,22 @@ export interface RecipientsTable extends RecipientProfileColumns {
   updatedAt: Timestamp;
 }
 
+/** A recipient's photo: a reference to its bytes in `photo_blobs`. */
 export interface RecipientPhotosTable {
   recipientId: string;
   contentHash: string;
   contentType: string;
-  data: Buffer;
+  /** Entra's `@odata.mediaEtag` of the photo when downloaded; null for an uploaded one */
+  mediaEtag: string | null;
   updatedAt: Timestamp;
+}
+
+/** Photo bytes, once per distinct content (sha256). */
+export interface PhotoBlobsTable {
+  contentHash: string;
+  contentType: string;
+  data: Buffer;
+  createdAt: CreatedAt;
 }
 
 export interface GroupMembershipsTable {

@@ -22,5 +22,5 @@ export function sniffPhotoType(bytes: Buffer): PhotoType | null {
  * the same bytes have the same hash whichever way they came.
  */
 export function uploadedPhoto(recipientId: string, type: PhotoType, data: Buffer): PhotoWrite {
-  return { recipientId, contentHash: sha256Hex(data), contentType: type, data };
+  return { recipientId, contentHash: sha256Hex(data), contentType: type, data, mediaEtag: null };
 }

@@ -50,13 +50,17 @@ export async function applyStagedMembers(ctx: StagedApply, from: ApplyCheckpoint
     beforeEach: () => progress.throwIfCancelled(),
     read: async (after) => {
       const { users, sourceHashes } = await readMembersToApply(db, ctx.chunkScope, after, APPLY_CHUNK);
-      const photos = await photosToApply(db, ctx.client, scope, users, ctx.photos);
+      // Photos are checked while the next chunks are read and earlier ones written, so the $batch
+      // requests of a few chunks share the client's lanes; the write waits for its chunk's photos.
+      const photos = photosToApply(db, ctx.client, scope, users, ctx.photos);
+      photos.catch(() => {});
       const last = users.length < APPLY_CHUNK;
       return { start: after, end: users.at(-1)?.id ?? after, last, data: { users, sourceHashes, photos } };
     },
     write: async (chunk, resumeFrom) => {
-      const { users, sourceHashes, photos } = chunk.data;
+      const { users, sourceHashes } = chunk.data;
       if (!users.length) return;
+      const photos = await chunk.data.photos;
       await writeSharedThenAlone({ chunk: 'apply', syncRunId }, (lock) =>
         commitChunk(db, { last: false }, async (trx) => {
           await applyUsers(trx, scope, users, { photos, sourceHashes, lock });

@@ -79,7 +79,8 @@ export async function getRecipientPhoto(
   return db
     .selectFrom('recipientPhotos as ph')
     .innerJoin('recipients as r', 'r.id', 'ph.recipientId')
-    .select(['ph.contentHash', 'ph.contentType', 'ph.data'])
+    .innerJoin('photoBlobs as b', 'b.contentHash', 'ph.contentHash')
+    .select(['ph.contentHash', 'ph.contentType', 'b.data'])
     .where('r.workspaceId', '=', workspaceId)
     .where('ph.recipientId', '=', id)
     .executeTakeFirst();
