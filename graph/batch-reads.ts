@@ -1,4 +1,4 @@
-import { EntraError } from './errors';
+import { EntraError, isEntraError } from './errors';
 import { classifyGraphFailure, type CallDescription } from './graph-failures';
 import type { GraphHttp } from './graph-http';
 import type { RetryWaitBudget } from './limits';
@@ -62,8 +62,24 @@ export interface BatchedRead<T> {
 
 interface Pending {
   key: string;
-  attempts: number;
+  /**
+   * throttled attempts in a row while the read as a whole made no progress: of the key's own inner
+   * request, and of the $batch requests that carried it (as the middleware counts a call's retries)
+   */
+  attempts: { inner: number; outer: number };
   notBefore: number;
+  /** the read's progress count when this key was last sent */
+  progressSeen: number;
+}
+
+/** A whole $batch answered 429 or 503/504 (the inner requests were not run). */
+function isThrottled(err: unknown): err is EntraError {
+  return (
+    isEntraError(err) &&
+    (err.code === 'throttled' || err.code === 'graph_unavailable') &&
+    err.status !== undefined &&
+    THROTTLE_STATUSES.has(err.status)
+  );
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -82,7 +98,16 @@ export async function readInBatches<T>(
   policy: BatchPolicy,
 ): Promise<Map<string, T | null>> {
   const result = new Map<string, T | null>();
-  const queue: Pending[] = [...new Set(keys)].map((key) => ({ key, attempts: 0, notBefore: 0 }));
+  const queue: Pending[] = [...new Set(keys)].map((key) => ({
+    key,
+    attempts: { inner: 0, outer: 0 },
+    notBefore: 0,
+    progressSeen: 0,
+  }));
+  // Answers received so far. A key's throttled attempts count towards giving up only while nothing
+  // else gets through: scattered throttling of a big read is waited out, a Graph that throttles
+  // everything is given up on after maxThrottleRetries.
+  let progress = 0;
   const gate = policy.gate ?? createBatchGate();
   const sleep = policy.sleep ?? defaultSleep;
   let inFlight = 0;
@@ -105,16 +130,45 @@ export async function readInBatches<T>(
     return due.length ? due : soonest - now;
   };
 
+  /** Puts a throttled key back, due after its Retry-After; past the policy's limits, gives up. */
+  const defer = (pending: Pending, retryAfterMs: number | null, outer: EntraError | null, status = 429) => {
+    const counted = progress > pending.progressSeen ? { inner: 0, outer: 0 } : pending.attempts;
+    const attempts = outer ? counted.outer : counted.inner;
+    const wait = throttleDelayMs(retryAfterMs, attempts);
+    if (attempts >= policy.maxThrottleRetries || wait > policy.maxRetryWaitMs) {
+      throw (
+        outer ??
+        new EntraError(
+          'throttled',
+          `Microsoft Graph kept throttling ${read.noun} in a $batch (${attempts + 1} attempts); the call will be retried later.`,
+          { status, retryAfterMs: retryAfterMs ?? undefined },
+        )
+      );
+    }
+    const next = outer ? { ...counted, outer: attempts + 1 } : { ...counted, inner: attempts + 1 };
+    queue.push({ ...pending, attempts: next, notBefore: Date.now() + wait });
+  };
+
   const sendBatch = async (batch: Pending[]) => {
+    for (const p of batch) p.progressSeen = progress;
     const requests = batch.map((p, i) => ({ id: String(i), method: 'GET', url: read.url(p.key) }));
-    const { responses } = await gate.run(() =>
-      http.json<{ responses: InnerResponse[] }>({
-        pathOrUrl: '/$batch',
-        method: 'POST',
-        body: { requests },
-        describe: read.describe,
-      }),
-    );
+    let responses: InnerResponse[];
+    try {
+      ({ responses } = await gate.run(() =>
+        http.json<{ responses: InnerResponse[] }>({
+          pathOrUrl: '/$batch',
+          method: 'POST',
+          body: { requests },
+          describe: read.describe,
+          // a throttled $batch gives its keys back to the queue instead of holding a lane while it waits
+          retryThrottled: false,
+        }),
+      ));
+    } catch (err) {
+      if (!isThrottled(err)) throw err;
+      for (const p of batch) defer(p, err.retryAfterMs ?? null, err);
+      return;
+    }
     const answered = new Set<number>();
     for (const inner of responses) {
       const index = Number(inner.id);
@@ -122,26 +176,26 @@ export async function readInBatches<T>(
       if (pending === undefined || answered.has(index)) continue;
       answered.add(index);
       const headers = new Headers(inner.headers ?? {});
-      if (inner.status >= 200 && inner.status < 300)
+      if (inner.status >= 200 && inner.status < 300) {
         result.set(pending.key, read.accept(pending.key, inner, headers));
-      else if (inner.status === 404) result.set(pending.key, null);
-      else if (THROTTLE_STATUSES.has(inner.status)) {
-        const retryAfterMs = parseRetryAfter(headers.get('retry-after'));
-        const wait = throttleDelayMs(retryAfterMs, pending.attempts);
-        if (pending.attempts >= policy.maxThrottleRetries || wait > policy.maxRetryWaitMs) {
-          throw new EntraError(
-            'throttled',
-            `Microsoft Graph kept throttling ${read.noun} in a $batch (${pending.attempts + 1} attempts); the call will be retried later.`,
-            { status: inner.status, retryAfterMs: retryAfterMs ?? undefined },
-          );
-        }
-        queue.push({ key: pending.key, attempts: pending.attempts + 1, notBefore: Date.now() + wait });
-      } else
-        throw classifyGraphFailure(inner.status, inner.body, headers, read.describe, pending.attempts + 1);
+        progress++;
+      } else if (inner.status === 404) {
+        result.set(pending.key, null);
+        progress++;
+      } else if (THROTTLE_STATUSES.has(inner.status))
+        defer(pending, parseRetryAfter(headers.get('retry-after')), null, inner.status);
+      else
+        throw classifyGraphFailure(
+          inner.status,
+          inner.body,
+          headers,
+          read.describe,
+          pending.attempts.inner + 1,
+        );
     }
     // An answer that left a request out: ask again (Graph answers every id; this guards a broken one).
     batch.forEach((p, i) => {
-      if (!answered.has(i)) queue.push({ ...p, attempts: p.attempts + 1 });
+      if (!answered.has(i)) defer(p, null, null, 502);
     });
   };
 
