@@ -49,15 +49,13 @@ export async function writeInLanes<T>(opts: ChunkLanes<T>): Promise<{ end: strin
       const written: Promise<void> = opts
         .write(chunk, () => starts[0]!)
         .then(
-          () => {},
+          // A failed chunk keeps its start: chunks still being written must not checkpoint past it.
+          () => void starts.splice(starts.indexOf(chunk.start), 1),
           (error: unknown) => {
             failure ??= { error };
           },
         )
-        .finally(() => {
-          starts.splice(starts.indexOf(chunk.start), 1);
-          writing.delete(written);
-        });
+        .finally(() => writing.delete(written));
       writing.add(written);
       end = chunk.end;
       chunks += 1;

@@ -68,4 +68,24 @@ describe('writeInLanes', () => {
     await expect(run).rejects.toThrow('chunk after 2 failed');
     expect(settled).toBe(true);
   });
+
+  it('when a chunk fails while a later one is still being written, then the later one does not checkpoint past it', async () => {
+    const checkpoints: string[] = [];
+    const run = writeInLanes({
+      lanes: 2,
+      after: '',
+      read: reader(6, 2),
+      async write(chunk, resumeFrom) {
+        if (chunk.start === '') {
+          await tick(5);
+          throw new Error('first chunk failed');
+        }
+        await tick(30);
+        checkpoints.push(resumeFrom());
+      },
+    });
+    await expect(run).rejects.toThrow('first chunk failed');
+    // a retry resumes from the checkpoint: it must read the failed chunk again
+    expect(checkpoints).toEqual(['']);
+  });
 });
