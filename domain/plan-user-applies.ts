@@ -239,7 +239,6 @@ class ChunkPlanner {
         recipientId: next.id,
         contentHash: fetched.hash,
         contentType: fetched.contentType,
-        data: fetched.data,
         mediaEtag: fetched.mediaEtag,
       });
       next.photoHash = fetched.hash;

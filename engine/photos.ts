@@ -1,19 +1,28 @@
 import type { FetchedPhoto, StoredPhotoState } from '../domain/photo';
 import type { Db } from '../db/database';
+import { storePhotoBlobs, type PhotoBlob } from '../db/repositories/photo-blobs';
 import { storedPhotoStates } from '../db/repositories/photo-writes';
+import { eachAtMost } from './promises';
 import type { StagedUser } from '../db/repositories/staged-members';
 import type { EntraClient } from '../graph/entra-client';
 import { photoSyncs } from '../domain/field-settings';
 import { sha256Hex } from '../domain/canonical-json';
 import type { ApplyScope } from './apply-users';
 
+/** Photos downloaded, hashed and stored per slice: only a slice's bytes are held at once. */
+const DOWNLOAD_SLICE = 100;
+/** Slices of one chunk downloading at once (their $batch requests share the client's lanes). */
+const SLICES_AT_ONCE = 3;
+
 /**
  * Checks the photos of these Entra users and downloads only the ones that changed: their metadata
  * is read in $batch requests, and a photo whose `@odata.mediaEtag` is the one stored with the
- * recipient's photo is left out of the answer (nothing to write). Everyone else gets null (no
- * photo in Entra) or the downloaded photo, bytes hashed (docs/sync.md, "Photos").
+ * recipient's photo is left out of the answer (nothing to write). The changed ones are downloaded
+ * in slices, each slice's bytes stored by content hash as it arrives (db/repositories/photo-blobs.ts)
+ * and dropped, so a chunk holds only hashes. Everyone else gets null: no photo in Entra.
  */
 export async function checkPhotos(
+  db: Db,
   client: EntraClient,
   entraUserIds: string[],
   stored: Map<string, StoredPhotoState>,
@@ -29,22 +38,25 @@ export async function checkPhotos(
       if (!(mine?.contentHash && meta.etag && mine.mediaEtag === meta.etag)) changed.push(id);
     }
   }
-  if (!changed.length) return result;
-  const contents = await client.getPhotoContents(changed);
-  for (const id of changed) {
-    const content = contents.get(id);
-    result.set(
-      id,
-      content
-        ? {
-            hash: sha256Hex(content.data),
-            contentType: content.contentType,
-            data: content.data,
-            mediaEtag: metadata.get(id)?.etag ?? null,
-          }
-        : null,
-    );
-  }
+  const slices: string[][] = [];
+  for (let i = 0; i < changed.length; i += DOWNLOAD_SLICE) slices.push(changed.slice(i, i + DOWNLOAD_SLICE));
+  await eachAtMost(SLICES_AT_ONCE, slices, async (slice) => {
+    const contents = await client.getPhotoContents(slice);
+    const blobs: PhotoBlob[] = [];
+    for (const id of slice) {
+      const content = contents.get(id);
+      if (!content) {
+        result.set(id, null);
+        continue;
+      }
+      const hash = sha256Hex(content.data);
+      blobs.push({ contentHash: hash, contentType: content.contentType, data: content.data });
+      result.set(id, { hash, contentType: content.contentType, mediaEtag: metadata.get(id)?.etag ?? null });
+    }
+    // Stored before the chunk that refers to them commits; a blob nobody ends up referring to is
+    // pruned later (pruneStaleOrphanBlobs).
+    await storePhotoBlobs(db, blobs);
+  });
   return result;
 }
 
@@ -74,5 +86,5 @@ export async function photosToApply(
       return who === 'all' && !mine.locked;
     })
     .map((u) => u.id);
-  return wanted.length ? checkPhotos(await client(), wanted, stored) : new Map();
+  return wanted.length ? checkPhotos(db, await client(), wanted, stored) : new Map();
 }

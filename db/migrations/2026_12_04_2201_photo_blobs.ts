@@ -8,7 +8,7 @@ import { Kysely, sql } from 'kysely';
  *   `media_etag` Entra reported for the photo when it was downloaded: a later sync compares it with
  *   the photo's metadata and downloads only photos whose etag moved.
  * - The foreign key keeps a referenced blob from being deleted; blobs nobody refers to any more are
- *   deleted by whoever let go of them (db/repositories/photo-blobs.ts).
+ *   deleted by whoever let go of them, or swept after a grace period (db/repositories/photo-blobs.ts).
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`

@@ -58,3 +58,17 @@ export async function pruneOrphanBlobs(db: Conn, hashes: Array<string | null>): 
          and not exists (select 1 from recipient_photos p where p.content_hash = b.content_hash)
        for update skip locked)`.execute(db);
 }
+
+/**
+ * Deletes blobs no recipient refers to that are older than a grace period: bytes stored for a
+ * chunk that then failed, or whose person was skipped. The grace keeps the blobs of chunks still
+ * being written.
+ */
+export async function pruneStaleOrphanBlobs(db: Conn, olderThanMinutes = 60): Promise<void> {
+  await sql`
+    delete from photo_blobs where content_hash in (
+      select b.content_hash from photo_blobs b
+       where b.created_at < now() - make_interval(mins => ${olderThanMinutes})
+         and not exists (select 1 from recipient_photos p where p.content_hash = b.content_hash)
+       for update skip locked)`.execute(db);
+}

@@ -1,13 +1,19 @@
-import type { PhotoWrite, StoredPhotoState } from '../../domain/photo';
+import type { PhotoWithBytes, PhotoWrite, StoredPhotoState } from '../../domain/photo';
 import type { Conn } from '../database';
 import { sql } from 'kysely';
 import { pruneOrphanBlobs, storePhotoBlobs } from './photo-blobs';
 import { workspaceOf } from './recipient-writes';
 
+/** Stores photos with their bytes (an admin's upload): the bytes once per content, then the references. */
+export async function storePhotos(db: Conn, rows: PhotoWithBytes[]): Promise<void> {
+  await storePhotoBlobs(db, rows);
+  await upsertPhotos(db, rows);
+}
+
 /**
- * Stores photos: the bytes once per content (photo-blobs.ts), the recipients' references to them.
- * A reference whose hash and etag are unchanged is not rewritten; blobs the rows let go of are
- * pruned when no one else refers to them.
+ * Points recipients at their photos, whose bytes are already stored (photo-blobs.ts). A reference
+ * whose hash and etag are unchanged is not rewritten; blobs the rows let go of are pruned when no
+ * one else refers to them.
  */
 export async function upsertPhotos(db: Conn, rows: PhotoWrite[]): Promise<void> {
   if (!rows.length) return;
@@ -15,7 +21,6 @@ export async function upsertPhotos(db: Conn, rows: PhotoWrite[]): Promise<void> 
     db,
     rows.map((r) => r.recipientId),
   );
-  await storePhotoBlobs(db, rows);
   await db
     .insertInto('recipientPhotos')
     .values(

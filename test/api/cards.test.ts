@@ -1,7 +1,7 @@
 import ICAL from 'ical.js';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { upsertPhotos } from '../../db/repositories/photo-writes';
+import { storePhotos } from '../../db/repositories/photo-writes';
 import { as, expectProblem, insertCard, startApiTest, type ApiTestContext } from './support';
 import { readStrictVCard } from './vcard-strict';
 
@@ -40,7 +40,7 @@ describe('cards', () => {
     recipientId = r.body.id;
     const g = await api.post('/v1/groups', { entraGroupId: randomUUID(), name: 'Cards' });
     cardId = await insertCard(t.db, { workspaceId, recipientId, groupId: g.body.id, content, version: 3 });
-    await upsertPhotos(t.db, [
+    await storePhotos(t.db, [
       { recipientId, contentHash: 'photo-hash-1', contentType: 'image/png', data: photo, mediaEtag: null },
     ]);
   });
@@ -132,10 +132,10 @@ describe('cards', () => {
 
   it('when the stored photo no longer matches the card version, then the vCard has no PHOTO rather than the wrong one', async () => {
     const other = { recipientId, contentType: 'image/png', data: Buffer.from('other'), mediaEtag: null };
-    await upsertPhotos(t.db, [{ ...other, contentHash: 'photo-hash-2' }]);
+    await storePhotos(t.db, [{ ...other, contentHash: 'photo-hash-2' }]);
     const res = await api.get(`/v1/cards/${cardId}/vcard`);
     expect(res.text).not.toContain('PHOTO');
-    await upsertPhotos(t.db, [{ ...other, contentHash: 'photo-hash-1', data: photo }]);
+    await storePhotos(t.db, [{ ...other, contentHash: 'photo-hash-1', data: photo }]);
   });
 
   it('when an unknown card or recipient is asked for, then it answers 404', async () => {

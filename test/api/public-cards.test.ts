@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { upsertPhotos } from '../../db/repositories/photo-writes';
+import { storePhotos } from '../../db/repositories/photo-writes';
 import { as, expectProblem, insertCard, startApiTest, type ApiTestContext } from './support';
 
 describe('public card pages', () => {
@@ -120,7 +120,7 @@ describe('public card pages', () => {
       ...content,
       photo: { contentHash: 'photo-1', contentType: 'image/png' },
     });
-    await upsertPhotos(t.db, [
+    await storePhotos(t.db, [
       { recipientId, contentHash: 'photo-1', contentType: 'image/png', data: png, mediaEtag: null },
     ]);
     const page = await request(t.app).get(path);
