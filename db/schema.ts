@@ -31,6 +31,7 @@ export interface Database {
   retiredCardSlugs: RetiredCardSlugsTable;
   syncRuns: SyncRunsTable;
   syncStagedMembers: SyncStagedMembersTable;
+  syncPhotoChecks: SyncPhotoChecksTable;
   syncCardQueue: SyncCardQueueTable;
   recipientChanges: RecipientChangesTable;
   schedules: SchedulesTable;
@@ -248,6 +249,14 @@ export interface SyncRunsTable {
 }
 
 export type StagedChange = 'present' | 'removed' | 'deleted';
+
+/** Photo metadata a run read ahead (a full listing), by member: a run's working rows. */
+export interface SyncPhotoChecksTable {
+  syncRunId: string;
+  entraUserId: string;
+  hasPhoto: boolean;
+  mediaEtag: string | null;
+}
 
 export interface SyncStagedMembersTable {
   syncRunId: string;

@@ -1,6 +1,7 @@
 import type { FetchedPhoto, StoredPhotoState } from '../domain/photo';
 import type { Db } from '../db/database';
 import { storePhotoBlobs, type PhotoBlob } from '../db/repositories/photo-blobs';
+import { readPhotoChecks, type PhotoCheck } from '../db/repositories/photo-checks';
 import { storedPhotoStates } from '../db/repositories/photo-writes';
 import { eachAtMost } from './promises';
 import type { StagedUser } from '../db/repositories/staged-members';
@@ -26,9 +27,12 @@ export async function checkPhotos(
   client: EntraClient,
   entraUserIds: string[],
   stored: Map<string, StoredPhotoState>,
+  readAhead: Map<string, PhotoCheck> = new Map(),
 ): Promise<Map<string, FetchedPhoto | null>> {
   const result = new Map<string, FetchedPhoto | null>();
-  const metadata = await client.getPhotoMetadata(entraUserIds);
+  const metadata = await client.getPhotoMetadata(entraUserIds.filter((id) => !readAhead.has(id)));
+  for (const [id, check] of readAhead)
+    metadata.set(id, check.hasPhoto ? { etag: check.mediaEtag, contentType: null } : null);
   const changed: string[] = [];
   for (const id of entraUserIds) {
     const meta = metadata.get(id);
@@ -69,7 +73,7 @@ export async function checkPhotos(
 export async function photosToApply(
   db: Db,
   client: () => Promise<EntraClient>,
-  scope: Pick<ApplyScope, 'workspaceId' | 'settings' | 'skipNewDisabled'>,
+  scope: Pick<ApplyScope, 'workspaceId' | 'settings' | 'skipNewDisabled'> & { syncRunId?: string },
   users: StagedUser[],
   who: 'new' | 'all',
 ): Promise<Map<string, FetchedPhoto | null>> {
@@ -86,5 +90,8 @@ export async function photosToApply(
       return who === 'all' && !mine.locked;
     })
     .map((u) => u.id);
-  return wanted.length ? checkPhotos(db, await client(), wanted, stored) : new Map();
+  if (!wanted.length) return new Map();
+  // metadata a full listing read while it paged (photo-checks-ahead.ts)
+  const readAhead = scope.syncRunId ? await readPhotoChecks(db, scope.syncRunId, wanted) : new Map();
+  return checkPhotos(db, await client(), wanted, stored, readAhead);
 }

@@ -7,6 +7,8 @@ import { Kysely, sql } from 'kysely';
  * - `recipient_photos` keeps one row per recipient referring to its blob (no bytes), plus the
  *   `media_etag` Entra reported for the photo when it was downloaded: a later sync compares it with
  *   the photo's metadata and downloads only photos whose etag moved.
+ * - `sync_photo_checks`: a run's working rows (like its staged members): the photo metadata a full
+ *   listing read while it paged, so applying need not read it again.
  * - The foreign key keeps a referenced blob from being deleted; blobs nobody refers to any more are
  *   deleted by whoever let go of them, or swept after a grace period (db/repositories/photo-blobs.ts).
  */
@@ -29,9 +31,18 @@ export async function up(db: Kysely<any>): Promise<void> {
     alter table recipient_photos add constraint recipient_photos_blob
       foreign key (content_hash) references photo_blobs (content_hash)`.execute(db);
   await sql`create index recipient_photos_content_hash on recipient_photos (content_hash)`.execute(db);
+  await sql`
+    create table sync_photo_checks (
+      sync_run_id uuid not null,
+      entra_user_id text not null,
+      has_photo boolean not null,
+      media_etag text,
+      primary key (sync_run_id, entra_user_id)
+    )`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await sql`drop table sync_photo_checks`.execute(db);
   await sql`alter table recipient_photos drop constraint recipient_photos_blob`.execute(db);
   await sql`drop index recipient_photos_content_hash`.execute(db);
   await sql`alter table recipient_photos drop column media_etag`.execute(db);
