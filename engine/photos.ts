@@ -1,5 +1,6 @@
 import type { FetchedPhoto, StoredPhotoState } from '../domain/photo';
 import type { Db } from '../db/database';
+import { commitChunk } from '../db/commit-chunk';
 import { storePhotoBlobs, type PhotoBlob } from '../db/repositories/photo-blobs';
 import { readPhotoChecks, type PhotoCheck } from '../db/repositories/photo-checks';
 import { storedPhotoStates } from '../db/repositories/photo-writes';
@@ -10,8 +11,8 @@ import { photoSyncs } from '../domain/field-settings';
 import { sha256Hex } from '../domain/canonical-json';
 import type { ApplyScope } from './apply-users';
 
-/** Photos downloaded, hashed and stored per slice: only a slice's bytes are held at once. */
-const DOWNLOAD_SLICE = 100;
+/** Photos downloaded, hashed and stored per slice (two $batch requests): only a slice's bytes are held at once. */
+const DOWNLOAD_SLICE = 40;
 /** Slices of one chunk downloading at once (their $batch requests share the client's lanes). */
 const SLICES_AT_ONCE = 3;
 
@@ -19,7 +20,7 @@ const SLICES_AT_ONCE = 3;
  * Checks the photos of these Entra users and downloads only the ones that changed: their metadata
  * is read in $batch requests, and a photo whose `@odata.mediaEtag` is the one stored with the
  * recipient's photo is left out of the answer (nothing to write). The changed ones are downloaded
- * in slices, each slice's bytes stored by content hash as it arrives (db/repositories/photo-blobs.ts)
+ * in slices of 40, each slice's bytes stored by content hash as it arrives (db/repositories/photo-blobs.ts)
  * and dropped, so a chunk holds only hashes. Everyone else gets null: no photo in Entra.
  */
 export async function checkPhotos(
@@ -58,8 +59,9 @@ export async function checkPhotos(
       result.set(id, { hash, contentType: content.contentType, mediaEtag: metadata.get(id)?.etag ?? null });
     }
     // Stored before the chunk that refers to them commits; a blob nobody ends up referring to is
-    // pruned later (pruneStaleOrphanBlobs).
-    await storePhotoBlobs(db, blobs);
+    // pruned later (pruneStaleOrphanBlobs). Not flushed to disk on its own: the chunk's commit,
+    // later in the log, cannot survive a crash that loses it (db/commit-chunk.ts).
+    await commitChunk(db, { last: false }, (trx) => storePhotoBlobs(trx, blobs));
   });
   return result;
 }

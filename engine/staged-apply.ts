@@ -12,14 +12,17 @@ import { writeCheckpoint, type Checkpoints } from './checkpoints';
 import { writeInLanes, writeSharedThenAlone } from './chunk-lanes';
 import type { Progress } from './heartbeat';
 import { photosToApply } from './photos';
+import { photoSyncs } from '../domain/field-settings';
 
 /** Staged members per transaction. */
 export const APPLY_CHUNK = 1000;
 /**
  * Chunks written at once: Postgres writes one while the worker plans the other. They hold the
  * workspace's sync lock shared, and a chunk that meets a change made meanwhile is written again alone.
+ * When photos sync, four: a chunk then mostly waits on its photo reads, and more chunks in flight
+ * keep the client's $batch lanes busy through each chunk's last, half-empty rounds.
  */
-const APPLY_LANES = 2;
+const APPLY_LANES = { withoutPhotos: 2, withPhotos: 4 };
 
 type ApplyCheckpoint = Checkpoints['applyFieldSettings'];
 
@@ -45,7 +48,7 @@ export async function applyStagedMembers(ctx: StagedApply, from: ApplyCheckpoint
   const { syncRunId } = scope;
   let committed = 0;
   const { end } = await writeInLanes({
-    lanes: APPLY_LANES,
+    lanes: photoSyncs(scope.settings) ? APPLY_LANES.withPhotos : APPLY_LANES.withoutPhotos,
     after: from.after,
     beforeEach: () => progress.throwIfCancelled(),
     read: async (after) => {
