@@ -23,6 +23,8 @@ export const APPLY_CHUNK = 1000;
  * keep the client's $batch lanes busy through each chunk's last, half-empty rounds.
  */
 const APPLY_LANES = { withoutPhotos: 2, withPhotos: 4 };
+/** Chunks read ahead when photos sync: their photo checks fill the $batch lanes while others wait on throttled answers. */
+const PHOTO_READ_AHEAD = 4;
 
 type ApplyCheckpoint = Checkpoints['applyFieldSettings'];
 
@@ -46,9 +48,12 @@ export interface StagedApply {
 export async function applyStagedMembers(ctx: StagedApply, from: ApplyCheckpoint): Promise<ApplyCheckpoint> {
   const { db, scope, progress } = ctx;
   const { syncRunId } = scope;
+  const withPhotos = photoSyncs(scope.settings);
   let committed = 0;
   const { end } = await writeInLanes({
-    lanes: photoSyncs(scope.settings) ? APPLY_LANES.withPhotos : APPLY_LANES.withoutPhotos,
+    lanes: withPhotos ? APPLY_LANES.withPhotos : APPLY_LANES.withoutPhotos,
+    // a chunk's read starts its photo checks, which then run while earlier chunks are written
+    readAhead: withPhotos ? PHOTO_READ_AHEAD : 1,
     after: from.after,
     beforeEach: () => progress.throwIfCancelled(),
     read: async (after) => {
