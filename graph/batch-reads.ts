@@ -82,6 +82,9 @@ function isThrottled(err: unknown): err is EntraError {
   );
 }
 
+/** How long a batch of retried keys may wait past its first key's time for others to come due. */
+const COALESCE_MS = 200;
+
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -114,20 +117,30 @@ export async function readInBatches<T>(
   let sleeping = 0;
   let failed = false;
 
-  /** Up to 20 keys whose time has come, oldest first; else how long until the next one is due. */
+  /**
+   * Up to 20 keys whose time has come, oldest first; else how long until more are due. Keys put back
+   * after throttling come due one answer at a time: a batch of them waits up to COALESCE_MS past the
+   * first one's time for others, rather than holding one of the client's lanes for a handful.
+   */
   const take = (): Pending[] | number | null => {
     if (!queue.length) return null;
     const now = Date.now();
-    const due: Pending[] = [];
+    const due: number[] = [];
     let soonest = Infinity;
-    for (let i = 0; i < queue.length && due.length < BATCH_LIMIT;) {
-      if (queue[i]!.notBefore <= now) due.push(...queue.splice(i, 1));
-      else {
-        soonest = Math.min(soonest, queue[i]!.notBefore);
-        i++;
-      }
+    let firstDue = Infinity;
+    for (let i = 0; i < queue.length && due.length < BATCH_LIMIT; i++) {
+      const at = queue[i]!.notBefore;
+      if (at <= now) {
+        due.push(i);
+        firstDue = Math.min(firstDue, at);
+      } else soonest = Math.min(soonest, at);
     }
-    return due.length ? due : soonest - now;
+    if (!due.length) return soonest - now;
+    if (due.length < BATCH_LIMIT && soonest - now <= COALESCE_MS && now - firstDue < COALESCE_MS)
+      return Math.max(1, Math.min(soonest - now, firstDue + COALESCE_MS - now));
+    const taken = due.map((i) => queue[i]!);
+    for (let k = due.length - 1; k >= 0; k--) queue.splice(due[k]!, 1);
+    return taken;
   };
 
   /** Puts a throttled key back, due after its Retry-After; past the policy's limits, gives up. */
