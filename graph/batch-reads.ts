@@ -1,13 +1,12 @@
 import { EntraError, isEntraError } from './errors';
 import { classifyGraphFailure, type CallDescription } from './graph-failures';
 import type { GraphHttp } from './graph-http';
+import { BATCHES_IN_FLIGHT, createBatchGate, type BatchGate } from './batch-gate';
 import type { RetryWaitBudget } from './limits';
 import { THROTTLE_STATUSES, parseRetryAfter, throttleDelayMs } from './retry-delay';
 
 /** Graph's limit per $batch request. */
 export const BATCH_LIMIT = 20;
-/** $batch requests one client has in flight at once, whatever reads share it. */
-export const BATCHES_IN_FLIGHT = 16;
 
 /** One inner answer of a $batch response. Binary bodies (a photo's $value) arrive base64-encoded. */
 export interface InnerResponse {
@@ -25,29 +24,6 @@ export interface BatchPolicy {
   budget?: RetryWaitBudget;
   /** shared by every batched read of one client, so they hold BATCHES_IN_FLIGHT together */
   gate?: BatchGate;
-}
-
-/** A counting semaphore for $batch requests in flight. */
-export interface BatchGate {
-  run<T>(send: () => Promise<T>): Promise<T>;
-}
-
-export function createBatchGate(size = BATCHES_IN_FLIGHT): BatchGate {
-  let free = size;
-  const waiting: Array<() => void> = [];
-  return {
-    async run(send) {
-      if (free > 0) free--;
-      else await new Promise<void>((resolve) => waiting.push(resolve));
-      try {
-        return await send();
-      } finally {
-        const next = waiting.shift();
-        if (next) next();
-        else free++;
-      }
-    },
-  };
 }
 
 export interface BatchedRead<T> {

@@ -17,7 +17,7 @@ import type {
 } from './types';
 import { createUserReads } from './user-reads';
 import { getUsersByIds } from './users-batch';
-import { createBatchGate } from './batch-reads';
+import { createBatchGate } from './batch-gate';
 import { getPhotoContents, getPhotoMetadata, type PhotoContent, type PhotoMetadata } from './photos-batch';
 
 export type { PhotoContent, PhotoMetadata } from './photos-batch';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { makePngPhoto } from '../../emulator/photos';
 import { createEntraClient } from '../../graph/entra-client';
-import { createBatchGate } from '../../graph/batch-reads';
+import { createBatchGate } from '../../graph/batch-gate';
 import { emulatorOutbound } from '../helpers/outbound';
 import { PLAIN_TRAITS, freshTenant } from './support/emulator';
 
