@@ -39,12 +39,12 @@ export interface BatchedRead<T> {
 interface Pending {
   key: string;
   /**
-   * throttled attempts in a row while the read as a whole made no progress: of the key's own inner
+   * throttled attempts in a row while no read of the client got an answer through: of the key's own inner
    * request, and of the $batch requests that carried it (as the middleware counts a call's retries)
    */
   attempts: { inner: number; outer: number };
   notBefore: number;
-  /** the read's progress count when this key was last sent */
+  /** the gate's answer count when this key was last sent */
   progressSeen: number;
 }
 
@@ -83,10 +83,9 @@ export async function readInBatches<T>(
     notBefore: 0,
     progressSeen: 0,
   }));
-  // Answers received so far. A key's throttled attempts count towards giving up only while nothing
-  // else gets through: scattered throttling of a big read is waited out, a Graph that throttles
-  // everything is given up on after maxThrottleRetries.
-  let progress = 0;
+  // A key's throttled attempts count towards giving up only while nothing else gets through, in this
+  // read or any other of the client (the gate counts their answers): scattered throttling is waited
+  // out, a Graph that throttles everything is given up on after maxThrottleRetries.
   const gate = policy.gate ?? createBatchGate();
   const sleep = policy.sleep ?? defaultSleep;
   let inFlight = 0;
@@ -121,7 +120,7 @@ export async function readInBatches<T>(
 
   /** Puts a throttled key back, due after its Retry-After; past the policy's limits, gives up. */
   const defer = (pending: Pending, retryAfterMs: number | null, outer: EntraError | null, status = 429) => {
-    const counted = progress > pending.progressSeen ? { inner: 0, outer: 0 } : pending.attempts;
+    const counted = gate.answered > pending.progressSeen ? { inner: 0, outer: 0 } : pending.attempts;
     const attempts = outer ? counted.outer : counted.inner;
     const wait = throttleDelayMs(retryAfterMs, attempts);
     if (attempts >= policy.maxThrottleRetries || wait > policy.maxRetryWaitMs) {
@@ -139,7 +138,7 @@ export async function readInBatches<T>(
   };
 
   const sendBatch = async (batch: Pending[]) => {
-    for (const p of batch) p.progressSeen = progress;
+    for (const p of batch) p.progressSeen = gate.answered;
     const requests = batch.map((p, i) => ({ id: String(i), method: 'GET', url: read.url(p.key) }));
     let responses: InnerResponse[];
     try {
@@ -167,10 +166,10 @@ export async function readInBatches<T>(
       const headers = new Headers(inner.headers ?? {});
       if (inner.status >= 200 && inner.status < 300) {
         result.set(pending.key, read.accept(pending.key, inner, headers));
-        progress++;
+        gate.answered++;
       } else if (inner.status === 404) {
         result.set(pending.key, null);
-        progress++;
+        gate.answered++;
       } else if (THROTTLE_STATUSES.has(inner.status))
         defer(pending, parseRetryAfter(headers.get('retry-after')), null, inner.status);
       else
