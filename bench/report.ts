@@ -51,8 +51,8 @@ export interface BenchReport {
 /** The photo cases' table: the usual columns plus what was downloaded and written. */
 function renderPhotoTable(report: BenchReport): string {
   const header =
-    '| members | case | type | wall s | Graph req | $batch | photo MB downloaded | photos written | card versions | 429s | early retries | worker peak RSS MB |';
-  const rule = '|' + ' --- |'.repeat(12);
+    '| members | case | type | wall s | Graph req | $batch | photo MB downloaded | photos stored | photo changes | card versions | 429s | early retries | worker peak RSS MB |';
+  const rule = '|' + ' --- |'.repeat(13);
   const rows = report.results.map((r) => {
     const p = r.photos!;
     return [
@@ -63,7 +63,8 @@ function renderPhotoTable(report: BenchReport): string {
       r.graphRequests,
       p.batches,
       (p.bytesDownloaded / 1e6).toFixed(1),
-      p.photoChanges || p.photosStored,
+      p.photosStored,
+      p.photoChanges,
       r.cardVersionsWritten,
       p.throttled,
       p.earlyRetries,
