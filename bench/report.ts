@@ -22,6 +22,25 @@ export interface CaseResult {
   counts: unknown;
   /** the webhook delivery case: card.created events the receiver got, and when the last came */
   webhooks?: { delivered: number; deliveredAtRunEnd: number; secondsAfterRunEnd: number | null };
+  /** The photo cases (`--photos`) only. */
+  photos?: PhotoFigures;
+}
+
+/** What a photo case asked of Graph and stored (`npm run bench -- --photos`). */
+export interface PhotoFigures {
+  bytesDownloaded: number;
+  /** $batch requests, throttled ones included */
+  batches: number;
+  metadataReads: number;
+  downloads: number;
+  throttled: number;
+  earlyRetries: number;
+  /** recipients of the workspace with a photo after the case */
+  photosStored: number;
+  /** distinct photo contents stored (all workspaces) */
+  blobs: number;
+  /** photo changes the run recorded */
+  photoChanges: number;
 }
 
 export interface BenchReport {
@@ -31,8 +50,41 @@ export interface BenchReport {
   results: CaseResult[];
 }
 
+/** The photo cases' table: the usual columns plus what was downloaded and written. */
+function renderPhotoTable(report: BenchReport): string {
+  const header =
+    '| members | case | type | wall s | Graph req | $batch | photo MB downloaded | photos stored | photo changes | card versions | 429s | early retries | worker peak RSS MB |';
+  const rule = '|' + ' --- |'.repeat(13);
+  const rows = report.results.map((r) => {
+    const p = r.photos!;
+    return [
+      r.members,
+      r.case,
+      r.syncType,
+      r.wallSeconds.toFixed(1),
+      r.graphRequests,
+      p.batches,
+      (p.bytesDownloaded / 1e6).toFixed(1),
+      p.photosStored,
+      p.photoChanges,
+      r.cardVersionsWritten,
+      p.throttled,
+      p.earlyRetries,
+      r.workerPeakRssMb.toFixed(0),
+    ].join(' | ');
+  });
+  return [
+    `Ran ${report.ranAt} on ${report.machine}; Graph latency ${report.latencyMs} ms per request ($batch: one request).`,
+    '',
+    header,
+    rule,
+    ...rows.map((row) => `| ${row} |`),
+  ].join('\n');
+}
+
 /** The markdown table the README shows. */
 export function renderTable(report: BenchReport): string {
+  if (report.results.length && report.results.every((r) => r.photos)) return renderPhotoTable(report);
   const header =
     '| members | case | type | wall s | floor s | × floor | members/s | Graph req | SQL stmts | history events | worker peak RSS MB | card versions |';
   const rule = '|' + ' --- |'.repeat(12);

@@ -23,6 +23,7 @@ export interface Database {
   groups: GroupsTable;
   recipients: RecipientsTable;
   recipientPhotos: RecipientPhotosTable;
+  photoBlobs: PhotoBlobsTable;
   groupMemberships: GroupMembershipsTable;
   groupSkippedMembers: GroupSkippedMembersTable;
   cards: CardsTable;
@@ -31,6 +32,7 @@ export interface Database {
   retiredCardSlugs: RetiredCardSlugsTable;
   syncRuns: SyncRunsTable;
   syncStagedMembers: SyncStagedMembersTable;
+  syncPhotoChecks: SyncPhotoChecksTable;
   syncCardQueue: SyncCardQueueTable;
   recipientChanges: RecipientChangesTable;
   schedules: SchedulesTable;
@@ -129,12 +131,22 @@ export interface RecipientsTable extends RecipientProfileColumns {
   updatedAt: Timestamp;
 }
 
+/** A recipient's photo: a reference to its bytes in `photo_blobs`. */
 export interface RecipientPhotosTable {
   recipientId: string;
   contentHash: string;
   contentType: string;
-  data: Buffer;
+  /** Entra's `@odata.mediaEtag` of the photo when downloaded; null for an uploaded one */
+  mediaEtag: string | null;
   updatedAt: Timestamp;
+}
+
+/** Photo bytes, once per distinct content (sha256). */
+export interface PhotoBlobsTable {
+  contentHash: string;
+  contentType: string;
+  data: Buffer;
+  createdAt: CreatedAt;
 }
 
 export interface GroupMembershipsTable {
@@ -281,6 +293,14 @@ export interface SyncRunsTable {
 }
 
 export type StagedChange = 'present' | 'removed' | 'deleted';
+
+/** Photo metadata a run read ahead (a full listing), by member: a run's working rows. */
+export interface SyncPhotoChecksTable {
+  syncRunId: string;
+  entraUserId: string;
+  hasPhoto: boolean;
+  mediaEtag: string | null;
+}
 
 export interface SyncStagedMembersTable {
   syncRunId: string;

@@ -1,5 +1,5 @@
 import { sha256Hex } from './canonical-json';
-import type { PhotoWrite } from './photo';
+import type { PhotoWithBytes } from './photo';
 
 /** The largest photo an admin may upload (4 MiB, as Entra's own profile photos). */
 export const MAX_PHOTO_BYTES = 4 * 1024 * 1024;
@@ -21,6 +21,6 @@ export function sniffPhotoType(bytes: Buffer): PhotoType | null {
  * An uploaded photo to store, hashed as the sync hashes a downloaded one (engine/photos.ts), so
  * the same bytes have the same hash whichever way they came.
  */
-export function uploadedPhoto(recipientId: string, type: PhotoType, data: Buffer): PhotoWrite {
-  return { recipientId, contentHash: sha256Hex(data), contentType: type, data };
+export function uploadedPhoto(recipientId: string, type: PhotoType, data: Buffer): PhotoWithBytes {
+  return { recipientId, contentHash: sha256Hex(data), contentType: type, data, mediaEtag: null };
 }

@@ -62,6 +62,8 @@ export interface UserAppliesPlan {
   marks: Array<{ id: string; entraSourceHash: string; rowVersion: string | null }>;
   photoWrites: PhotoWrite[];
   photoDeletes: string[];
+  /** Stored photos downloaded again and found the same: only Entra's etag for them is recorded. */
+  photoEtags: Array<{ entraUserId: string; contentHash: string; mediaEtag: string }>;
   changes: RecipientChange[];
   outcomes: Array<{ entraUserId: string; recipientId: string | null; outcome: string }>;
   /** Members of the group after this chunk: recipients it created, and ones that were there before. */
@@ -93,6 +95,7 @@ class ChunkPlanner {
     marks: [],
     photoWrites: [],
     photoDeletes: [],
+    photoEtags: [],
     changes: [],
     outcomes: [],
     members: { created: [], existing: [] },
@@ -221,14 +224,22 @@ class ChunkPlanner {
       next.photoHash,
       fetched ? { hash: fetched.hash } : null,
     );
-    if (decision === 'keep') return false;
+    if (decision === 'keep') {
+      if (fetched?.mediaEtag && fetched.hash === next.photoHash)
+        this.plan.photoEtags.push({
+          entraUserId: u.id,
+          contentHash: fetched.hash,
+          mediaEtag: fetched.mediaEtag,
+        });
+      return false;
+    }
     const old = next.photoHash;
     if (decision === 'write' && fetched) {
       this.plan.photoWrites.push({
         recipientId: next.id,
         contentHash: fetched.hash,
         contentType: fetched.contentType,
-        data: fetched.data,
+        mediaEtag: fetched.mediaEtag,
       });
       next.photoHash = fetched.hash;
     } else {

@@ -9,10 +9,20 @@ export interface Counters {
   earlyRetries: number;
   /** requests sent with x-ms-throttle-priority: low */
   lowPriority: number;
+  /** photo bytes served (/photo/$value, $batch inner answers included, before base64) */
+  photoBytes: number;
 }
 
 export function emptyCounters(): Counters {
-  return { requests: {}, total: 0, throttled: 0, unavailable: 0, earlyRetries: 0, lowPriority: 0 };
+  return {
+    requests: {},
+    total: 0,
+    throttled: 0,
+    unavailable: 0,
+    earlyRetries: 0,
+    lowPriority: 0,
+    photoBytes: 0,
+  };
 }
 
 export function countRequest(counters: Counters, kind: string): void {

@@ -53,6 +53,12 @@ export interface UserTraitRates {
   photo: number;
 }
 
+/** The range of photo sizes a generated tenant's photos have, in bytes. */
+export interface PhotoSizes {
+  min: number;
+  max: number;
+}
+
 export interface GroupSpec {
   /** fixed object id (demo presets); otherwise drawn from the seed */
   id?: string;
@@ -73,6 +79,8 @@ export interface DirectorySpec {
   users: number;
   domain?: string;
   traits?: Partial<UserTraitRates>;
+  /** photo sizes (bytes) drawn per user; default: tiny generated images */
+  photoBytes?: PhotoSizes;
   /** default: one group "All Staff" with every user and one of each non-user kind */
   groups?: GroupSpec[];
 }

@@ -36,6 +36,7 @@ export function generateDirectory(spec: DirectorySpec): Directory {
     seed: spec.seed,
     domain,
     traits: { ...DEFAULT_TRAITS, ...spec.traits },
+    photoBytes: spec.photoBytes ?? null,
     localPartCounts: new Map(),
     epochMs: DIRECTORY_EPOCH_MS,
   };

@@ -12,6 +12,7 @@ import {
 } from './odata-query';
 import { pageThrough } from './paging';
 import type { GroupRecord, UserRecord } from './directory-types';
+import { photoEtag, type Photo } from './photos';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -102,10 +103,30 @@ export function getUser(ctx: GraphRequestContext, idOrUpn: string): GraphRespons
 }
 
 export function getPhoto(ctx: GraphRequestContext, idOrUpn: string): GraphResponse {
+  const photo = requirePhoto(ctx, idOrUpn);
+  const data = photo.data;
+  ctx.tenant.counters.photoBytes += data.length;
+  return binary(photo.contentType, data);
+}
+
+/** GET /users/{id}/photo: the profilePhoto object, whose `@odata.mediaEtag` names the bytes' version. */
+export function getPhotoMetadata(ctx: GraphRequestContext, idOrUpn: string): GraphResponse {
+  const photo = requirePhoto(ctx, idOrUpn);
+  return ok({
+    '@odata.context': `${ctx.baseUrl}/v1.0/$metadata#users('${idOrUpn}')/photo/$entity`,
+    '@odata.mediaContentType': photo.contentType,
+    '@odata.mediaEtag': photoEtag(photo),
+    id: 'default',
+    height: 240,
+    width: 240,
+  });
+}
+
+function requirePhoto(ctx: GraphRequestContext, idOrUpn: string): Photo {
   const user = findUser(ctx, idOrUpn);
   if (!user) throw notFound(idOrUpn);
   if (!user.photo) throw new GraphFailure(404, 'ImageNotFound', 'The photo wasn’t found.');
-  return binary(user.photo.contentType, user.photo.data);
+  return user.photo;
 }
 
 /** /users and /groups, optionally with $search (ConsistencyLevel: eventual), $count and $orderby=displayName. */

@@ -1,6 +1,13 @@
 import { groupsDelta, usersDelta } from './delta-handlers';
 import type { GraphRequestContext } from './graph-context';
-import { getGroup, getPhoto, getUser, listDirectory, listMembers } from './graph-read-handlers';
+import {
+  getGroup,
+  getPhoto,
+  getPhotoMetadata,
+  getUser,
+  listDirectory,
+  listMembers,
+} from './graph-read-handlers';
 import { GraphFailure, odataError, type GraphResponse } from './graph-response';
 
 /** Application permissions that allow each kind of read (any one of them suffices). */
@@ -53,6 +60,8 @@ export function matchGraphRoute(segments: string[]): GraphRoute | null {
     if (nav === undefined) return { kind: 'user', anyOf: USER_READ, handle: (ctx) => getUser(ctx, id) };
     if (nav === 'photo' && cast === '$value')
       return { kind: 'photo', anyOf: PHOTO_READ, handle: (ctx) => getPhoto(ctx, id) };
+    if (nav === 'photo' && cast === undefined)
+      return { kind: 'photo.metadata', anyOf: PHOTO_READ, handle: (ctx) => getPhotoMetadata(ctx, id) };
   }
   return null;
 }

@@ -1,9 +1,18 @@
+import { createHash } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 
 /** A profile photo as Graph serves it from /users/{id}/photo/$value. */
 export interface Photo {
   contentType: string;
   data: Buffer;
+  /** its `@odata.mediaEtag` (GET /users/{id}/photo); derived from the bytes when not given */
+  etag?: string;
+}
+
+/** The photo's `@odata.mediaEtag`: a new one whenever the bytes change, as Graph's does. */
+export function photoEtag(photo: Photo): string {
+  photo.etag ??= `W/"${createHash('sha1').update(photo.data).digest('hex')}"`;
+  return photo.etag;
 }
 
 const CRC_TABLE = (() => {
@@ -32,13 +41,37 @@ function chunk(type: string, data: Buffer): Buffer {
 }
 
 /** A photo whose bytes are only built when first read (generating 100k-user tenants stays fast). */
-export function lazyPhoto(contentType: string, build: () => Photo): Photo {
+export function lazyPhoto(contentType: string, build: () => Photo, etag?: string): Photo {
   let data: Buffer | null = null;
   return {
     contentType,
+    etag,
     get data() {
       data ??= build().data;
       return data;
+    },
+  };
+}
+
+/**
+ * A JPEG of `bytes` bytes (a flat 8×8 image padded with a comment segment), built again on every
+ * read: a 100,000-user tenant with photos of tens of KB would otherwise hold gigabytes. `seed`
+ * makes each user's bytes (and etag) their own.
+ */
+export function sizedJpegPhoto(gray: number, bytes: number, seed: string): Photo {
+  const block = createHash('sha256').update(seed).digest();
+  const etag = `W/"${block.subarray(0, 12).toString('hex')}"`;
+  return {
+    contentType: 'image/jpeg',
+    etag,
+    get data() {
+      const base = makeJpegPhoto(gray).data;
+      const padding = Math.max(0, Math.min(65_533, bytes - base.length - 4));
+      const comment = Buffer.alloc(4 + padding);
+      comment.writeUInt16BE(0xfffe, 0); // COM
+      comment.writeUInt16BE(padding + 2, 2);
+      comment.fill(block, 4);
+      return Buffer.concat([base.subarray(0, 2), comment, base.subarray(2)]);
     },
   };
 }

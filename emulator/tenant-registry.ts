@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { generateDirectory } from './directory';
-import type { GroupSpec, UserTraitRates } from './directory-types';
+import type { GroupSpec, PhotoSizes, UserTraitRates } from './directory-types';
 import { listMemberIds } from './membership';
 import { ControlError } from './tenant-mutations';
 import { DEFAULT_ROLES, createTenantState, type AppRegistration, type TenantState } from './tenant-state';
@@ -18,6 +18,8 @@ export interface CreateTenantInput {
   users?: number;
   domain?: string;
   traits?: Partial<UserTraitRates>;
+  /** generated photos' sizes in bytes (default: tiny images) */
+  photoBytes?: PhotoSizes;
   groups?: GroupSpec[];
 }
 
@@ -56,6 +58,14 @@ export interface TenantRegistry {
 
 /** Generation is cheap, but every tenant lives in memory until deleted (~300 bytes per user). */
 const MAX_USERS = 2_000_000;
+
+function validPhotoSizes(sizes: PhotoSizes | undefined): PhotoSizes | undefined {
+  if (sizes === undefined) return undefined;
+  const { min, max } = sizes;
+  if (!Number.isInteger(min) || !Number.isInteger(max) || min < 200 || max < min || max > 65_000)
+    throw new ControlError(400, 'photoBytes needs integers min ≤ max, from 200 to 65000');
+  return { min, max };
+}
 
 export function newClientSecret(): string {
   return `emu~${randomBytes(24).toString('base64url')}`;
@@ -119,6 +129,7 @@ export function createTenantRegistry(): TenantRegistry {
           users,
           domain: input.domain,
           traits: input.traits,
+          photoBytes: validPhotoSizes(input.photoBytes),
           groups: input.groups,
         });
       } catch (err) {

@@ -1,5 +1,5 @@
-import type { GraphProps, UserTraitRates } from './directory-types';
-import { lazyPhoto, makeJpegPhoto, makePngPhoto } from './photos';
+import type { GraphProps, PhotoSizes, UserTraitRates } from './directory-types';
+import { lazyPhoto, makeJpegPhoto, makePngPhoto, sizedJpegPhoto } from './photos';
 import { createPrng, mixSeeds, type Prng } from './prng';
 import {
   COMPANY_NAMES,
@@ -39,6 +39,8 @@ export interface UserGeneratorContext {
   seed: number;
   domain: string;
   traits: UserTraitRates;
+  /** sized photos (bench); null = tiny generated images */
+  photoBytes: PhotoSizes | null;
   /** how often each mail local part was handed out, for collision-free UPNs */
   localPartCounts: Map<string, number>;
   /** the instant the directory was "created"; dates are spread over the five years before it */
@@ -169,11 +171,21 @@ export function generateUser(ctx: UserGeneratorContext, index: number): UserReco
   const user = new UserRecord(prng.uuid(), new GeneratedUserProps(ctx, index, given, surname, traits, local));
   if (traits & TRAIT_BITS.photo) {
     const rgb: [number, number, number] = [prng.int(256), prng.int(256), prng.int(256)];
+    const etag = `W/"${ctx.seed}-${index}-${rgb.join('.')}"`;
+    const sizes = ctx.photoBytes;
+    // sizes come from the colours already drawn, so the user stream stays the same with or without them
+    if (sizes)
+      user.photo = sizedJpegPhoto(
+        rgb[1],
+        sizes.min + (((rgb[0] << 16) | (rgb[1] << 8) | rgb[2]) % (sizes.max - sizes.min + 1)),
+        `${ctx.seed}:${user.id}`,
+      );
     // some PNG, some JPEG: stored photos must not assume one format
-    user.photo =
-      rgb[0] % 2 === 0
-        ? lazyPhoto('image/png', () => makePngPhoto(rgb))
-        : lazyPhoto('image/jpeg', () => makeJpegPhoto(rgb[1]));
+    else
+      user.photo =
+        rgb[0] % 2 === 0
+          ? lazyPhoto('image/png', () => makePngPhoto(rgb), etag)
+          : lazyPhoto('image/jpeg', () => makeJpegPhoto(rgb[1]), etag);
   }
   if (traits & TRAIT_BITS.softDeleted) user.deletedDateTime = isoSeconds(ctx.epochMs - 86_400_000);
   return user;

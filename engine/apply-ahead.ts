@@ -14,11 +14,12 @@ const MAX_WAITING = 4;
 /**
  * Chunks written at once. They take the cores the listing leaves idle while it waits on Graph; the
  * listing then shares them and pages slower, but a first sync ends sooner; three keep up with the
- * listing on two cores where two fell behind (docs/performance-notes.md). When photos sync, one:
- * each chunk then waits on its photo requests and holds the photos, so more lanes would add Graph
- * load and memory rather than speed.
+ * listing on two cores where two fell behind (docs/performance-notes.md). When photos sync, six:
+ * each chunk then mostly waits on its photo requests (throttled ones for their Retry-After), which
+ * share the client's $batch lanes, and holds only hashes (photo bytes are stored as they arrive,
+ * engine/photos.ts).
  */
-const LANES = { withoutPhotos: 3, withPhotos: 1 };
+const LANES = { withoutPhotos: 3, withPhotos: 6 };
 
 /**
  * Applies the members of a group's first listing while the listing still pages (fetchMembers), on

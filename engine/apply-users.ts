@@ -1,7 +1,7 @@
 import type { SyncCounts } from '../contracts/sync-runs';
 import type { Trx } from '../db/database';
 import { recordRecipientEvents } from '../db/repositories/events';
-import { deletePhotos, upsertPhotos } from '../db/repositories/photo-writes';
+import { deletePhotos, setPhotoEtags, upsertPhotos } from '../db/repositories/photo-writes';
 import {
   addMemberships,
   insertChanges,
@@ -82,24 +82,25 @@ export async function applyUsers(
   );
   const { plans, emails } = planChunkFields(settings, users, byEntra);
   const owners = new Map((await loadRecipientsByEmails(trx, workspaceId, emails)).map((r) => [r.id, r]));
-  const { inserts, updates, marks, photoWrites, photoDeletes, changes, outcomes, members, counts } =
-    planUserApplies({
-      settings,
-      skipNewDisabled: scope.skipNewDisabled,
-      users,
-      plans,
-      byEntra,
-      owners,
-      photos,
-      sourceHashes,
-      newId: timeOrderedId,
-    });
+  const plan = planUserApplies({
+    settings,
+    skipNewDisabled: scope.skipNewDisabled,
+    users,
+    plans,
+    byEntra,
+    owners,
+    photos,
+    sourceHashes,
+    newId: timeOrderedId,
+  });
+  const { inserts, updates, marks, photoWrites, photoDeletes, changes, outcomes, members, counts } = plan;
 
   await insertRecipients(trx, workspaceId, inserts);
   await updateRecipients(trx, updates);
   await setEntraSourceHashes(trx, marks);
   await upsertPhotos(trx, photoWrites);
   await deletePhotos(trx, photoDeletes);
+  await setPhotoEtags(trx, workspaceId, plan.photoEtags);
   if (scope.groupId) await addMemberships(trx, scope.groupId, members);
   await insertChanges(trx, workspaceId, scope.syncRunId, changes);
   await recordRecipientEvents(trx, workspaceId, scope.syncRunId, [

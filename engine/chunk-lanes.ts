@@ -24,40 +24,60 @@ export interface ChunkLanes<T> {
   write(chunk: OrderedChunk<T>, resumeFrom: () => string): Promise<void>;
   /** Called before each chunk is taken up, e.g. to stop on cancellation. */
   beforeEach?(): void;
+  /**
+   * Chunks read ahead of the one taken up (default 1). More suit chunks whose read starts slow
+   * work it does not wait for (photo checks, engine/staged-apply.ts).
+   */
+  readAhead?: number;
 }
 
 /**
- * Reads chunks in key order, one ahead, and writes up to `lanes` of them at once, so Postgres works
- * on one chunk while the next is planned and written on another connection. Resolves with the last
- * key once every chunk is written; the first failure rejects, after the other lanes have settled.
+ * Reads chunks in key order, one ahead (or `readAhead`), and writes up to `lanes` of them at once,
+ * so Postgres works on one chunk while the next is planned and written on another connection.
+ * Resolves with the last key once every chunk is written; the first failure rejects, after the
+ * other lanes have settled.
  */
 export async function writeInLanes<T>(opts: ChunkLanes<T>): Promise<{ end: string; chunks: number }> {
   const writing = new Set<Promise<void>>();
   const starts: string[] = [];
   let failure: { error: unknown } | null = null;
-  let reading: Promise<OrderedChunk<T>> | null = readAhead(() => opts.read(opts.after));
+  // Each read starts when the one before it has answered (keyset order): a chain of reads, at most
+  // `readAhead` of them not yet taken up; null once the last chunk has been read.
+  const depth = Math.max(1, opts.readAhead ?? 1);
+  let tail: Promise<OrderedChunk<T> | null> = readAhead(() => opts.read(opts.after));
+  const ahead = [tail];
+  const readMore = () => {
+    while (ahead.length < depth) {
+      const previous = tail;
+      tail = readAhead(async () => {
+        const chunk = await previous;
+        return chunk && !chunk.last ? opts.read(chunk.end) : null;
+      });
+      ahead.push(tail);
+    }
+  };
   let end = opts.after;
   let chunks = 0;
   try {
-    while (reading && !failure) {
+    while (ahead.length && !failure) {
       opts.beforeEach?.();
-      const chunk: OrderedChunk<T> = await reading;
-      reading = chunk.last ? null : readAhead(() => opts.read(chunk.end));
+      const chunk = await ahead.shift()!;
+      if (!chunk) break;
+      if (!chunk.last) readMore();
+      else ahead.length = 0;
       while (writing.size >= opts.lanes && !failure) await Promise.race(writing);
       if (failure) break;
       starts.push(chunk.start);
       const written: Promise<void> = opts
         .write(chunk, () => starts[0]!)
         .then(
-          () => {},
+          // A failed chunk keeps its start: chunks still being written must not checkpoint past it.
+          () => void starts.splice(starts.indexOf(chunk.start), 1),
           (error: unknown) => {
             failure ??= { error };
           },
         )
-        .finally(() => {
-          starts.splice(starts.indexOf(chunk.start), 1);
-          writing.delete(written);
-        });
+        .finally(() => writing.delete(written));
       writing.add(written);
       end = chunk.end;
       chunks += 1;

@@ -6,7 +6,7 @@ import { refreshGroupInfo, type SyncGroup } from '../db/repositories/groups';
 import { stageUsers } from '../db/repositories/staged-members';
 import { addRunCounts, clearRunWork, dropRunCounts } from '../db/repositories/sync-run-progress';
 import { refreshStatistics } from '../db/repositories/table-statistics';
-import { photosChecked } from '../domain/field-settings';
+import { photoSyncs, photosChecked } from '../domain/field-settings';
 import type { FieldSetting } from '../domain/fields';
 import type { EntraClient } from '../graph/entra-client';
 import { EntraError } from '../graph/errors';
@@ -18,6 +18,7 @@ import { applyScopeOf } from './apply-users';
 import { writeCheckpoint, type ListingCheckpoint } from './checkpoints';
 import type { Progress } from './heartbeat';
 import { PagePrefetch } from './page-prefetch';
+import { startPhotoChecksAhead, type PhotoChecksAhead } from './photo-checks-ahead';
 import { photosToApply } from './photos';
 
 /** How often an expired page link may restart the listing from the first page in one attempt. */
@@ -78,22 +79,30 @@ export async function listGroupMembers(
         photos: (users) => photosToApply(db, async () => client, applyScope, users, 'new'),
       })
     : null;
+  // A full read of a group with members checks every member's photo when applying: read the
+  // metadata while the listing waits on Graph (a first listing's applier checks its own).
+  const photoChecks =
+    !cp.applyAhead && !opts.forecast && photoSyncs(scope.settings)
+      ? startPhotoChecksAhead({ db, client, syncRunId })
+      : null;
   let groupName = group.name;
   try {
-    const listed = await stagePages(scope, cp, applier, opts);
+    const listed = await stagePages(scope, cp, { applier, photoChecks }, opts);
     cp = listed.checkpoint;
     groupName = listed.groupName;
   } catch (err) {
     await applier?.stop().catch(() => undefined);
+    await photoChecks?.stop();
     throw err;
   }
+  await photoChecks?.stop();
   return { checkpoint: cp, groupName, appliedAhead: applier ? await applier.stop() : null };
 }
 
 async function stagePages(
   scope: MemberListingScope,
   from: ListingCheckpoint,
-  applier: ApplyAhead | null,
+  { applier, photoChecks }: { applier: ApplyAhead | null; photoChecks: PhotoChecksAhead | null },
   opts: ListingOptions,
 ): Promise<{ checkpoint: ListingCheckpoint; groupName: string }> {
   const { db, client, syncRunId, workspaceId, group } = scope;
@@ -178,6 +187,7 @@ async function stagePages(
     if (applier && ++stagedHere === STATISTICS_AFTER_PAGES)
       await refreshStatistics(db, ['sync_staged_members']);
     applier?.offer(page.items, staged.toApply);
+    photoChecks?.offer(page.items.map((u) => u.id));
     cp = next;
     opts.progress.set({ pages: cp.pages, nextLink: cp.nextLink });
     await pages.settled(current);

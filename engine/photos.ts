@@ -1,60 +1,99 @@
-import type { FetchedPhoto } from '../domain/photo';
+import type { FetchedPhoto, StoredPhotoState } from '../domain/photo';
 import type { Db } from '../db/database';
-import { knownEntraIds } from '../db/repositories/recipient-writes';
+import { commitChunk } from '../db/commit-chunk';
+import { storePhotoBlobs, type PhotoBlob } from '../db/repositories/photo-blobs';
+import { readPhotoChecks, type PhotoCheck } from '../db/repositories/photo-checks';
+import { storedPhotoStates } from '../db/repositories/photo-writes';
+import { eachAtMost } from './promises';
 import type { StagedUser } from '../db/repositories/staged-members';
 import type { EntraClient } from '../graph/entra-client';
 import { photoSyncs } from '../domain/field-settings';
 import { sha256Hex } from '../domain/canonical-json';
 import type { ApplyScope } from './apply-users';
 
-/** How many photo downloads run at once per activity. */
-const PHOTO_CONCURRENCY = 8;
+/** Photos downloaded, hashed and stored per slice (two $batch requests): only a slice's bytes are held at once. */
+const DOWNLOAD_SLICE = 40;
+/** Slices of one chunk downloading at once (their $batch requests share the client's lanes). */
+const SLICES_AT_ONCE = 3;
 
-/** Downloads photos (null = the user has none), a few at a time. */
-export async function fetchPhotos(
+/**
+ * Checks the photos of these Entra users and downloads only the ones that changed: their metadata
+ * is read in $batch requests, and a photo whose `@odata.mediaEtag` is the one stored with the
+ * recipient's photo is left out of the answer (nothing to write). The changed ones are downloaded
+ * in slices of 40, each slice's bytes stored by content hash as it arrives (db/repositories/photo-blobs.ts)
+ * and dropped, so a chunk holds only hashes. Everyone else gets null: no photo in Entra.
+ */
+export async function checkPhotos(
+  db: Db,
   client: EntraClient,
   entraUserIds: string[],
+  stored: Map<string, StoredPhotoState>,
+  readAhead: Map<string, PhotoCheck> = new Map(),
 ): Promise<Map<string, FetchedPhoto | null>> {
   const result = new Map<string, FetchedPhoto | null>();
-  let next = 0;
-  const worker = async () => {
-    while (next < entraUserIds.length) {
-      const id = entraUserIds[next++]!;
-      const photo = await client.getPhoto(id);
-      result.set(
-        id,
-        photo ? { hash: sha256Hex(photo.data), contentType: photo.contentType, data: photo.data } : null,
-      );
+  const metadata = await client.getPhotoMetadata(entraUserIds.filter((id) => !readAhead.has(id)));
+  for (const [id, check] of readAhead)
+    metadata.set(id, check.hasPhoto ? { etag: check.mediaEtag, contentType: null } : null);
+  const changed: string[] = [];
+  for (const id of entraUserIds) {
+    const meta = metadata.get(id);
+    if (!meta) result.set(id, null);
+    else {
+      const mine = stored.get(id);
+      if (!(mine?.contentHash && meta.etag && mine.mediaEtag === meta.etag)) changed.push(id);
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(PHOTO_CONCURRENCY, entraUserIds.length) }, worker));
+  }
+  const slices: string[][] = [];
+  for (let i = 0; i < changed.length; i += DOWNLOAD_SLICE) slices.push(changed.slice(i, i + DOWNLOAD_SLICE));
+  await eachAtMost(SLICES_AT_ONCE, slices, async (slice) => {
+    const contents = await client.getPhotoContents(slice);
+    const blobs: PhotoBlob[] = [];
+    for (const id of slice) {
+      const content = contents.get(id);
+      if (!content) {
+        result.set(id, null);
+        continue;
+      }
+      const hash = sha256Hex(content.data);
+      blobs.push({ contentHash: hash, contentType: content.contentType, data: content.data });
+      result.set(id, { hash, contentType: content.contentType, mediaEtag: metadata.get(id)?.etag ?? null });
+    }
+    // Stored before the chunk that refers to them commits; a blob nobody ends up referring to is
+    // pruned later (pruneStaleOrphanBlobs). Not flushed to disk on its own: the chunk's commit,
+    // later in the log, cannot survive a crash that loses it (db/commit-chunk.ts).
+    await commitChunk(db, { last: false }, (trx) => storePhotoBlobs(trx, blobs));
+  });
   return result;
 }
 
 /**
  * The photos applyUsers needs for a chunk: none unless the photo field syncs; then those of people
- * new to the workspace (`new`, group syncs and imports) or of everyone (`all`, recipient syncs),
- * except new disabled users the scope will not create. The client is opened only when a photo is
- * wanted.
+ * new to the workspace (`new`, imports and a first listing's applied pages) or of everyone (`all`,
+ * group and recipient syncs), except new disabled users the scope will not create and recipients
+ * whose photo is locked. The client is opened only when a photo is to be checked.
  */
 export async function photosToApply(
   db: Db,
   client: () => Promise<EntraClient>,
-  scope: Pick<ApplyScope, 'workspaceId' | 'settings' | 'skipNewDisabled'>,
+  scope: Pick<ApplyScope, 'workspaceId' | 'settings' | 'skipNewDisabled'> & { syncRunId?: string },
   users: StagedUser[],
   who: 'new' | 'all',
 ): Promise<Map<string, FetchedPhoto | null>> {
   if (!users.length || !photoSyncs(scope.settings)) return new Map();
-  const known =
-    who === 'all'
-      ? new Set<string>()
-      : await knownEntraIds(
-          db,
-          scope.workspaceId,
-          users.map((u) => u.id),
-        );
+  const stored = await storedPhotoStates(
+    db,
+    scope.workspaceId,
+    users.map((u) => u.id),
+  );
   const wanted = users
-    .filter((u) => !known.has(u.id) && !(u.accountEnabled === false && scope.skipNewDisabled))
+    .filter((u) => {
+      const mine = stored.get(u.id);
+      if (!mine) return !(u.accountEnabled === false && scope.skipNewDisabled);
+      return who === 'all' && !mine.locked;
+    })
     .map((u) => u.id);
-  return wanted.length ? fetchPhotos(await client(), wanted) : new Map();
+  if (!wanted.length) return new Map();
+  // metadata a full listing read while it paged (photo-checks-ahead.ts)
+  const readAhead = scope.syncRunId ? await readPhotoChecks(db, scope.syncRunId, wanted) : new Map();
+  return checkPhotos(db, await client(), wanted, stored, readAhead);
 }

@@ -12,14 +12,19 @@ import { writeCheckpoint, type Checkpoints } from './checkpoints';
 import { writeInLanes, writeSharedThenAlone } from './chunk-lanes';
 import type { Progress } from './heartbeat';
 import { photosToApply } from './photos';
+import { photoSyncs } from '../domain/field-settings';
 
 /** Staged members per transaction. */
 export const APPLY_CHUNK = 1000;
 /**
  * Chunks written at once: Postgres writes one while the worker plans the other. They hold the
  * workspace's sync lock shared, and a chunk that meets a change made meanwhile is written again alone.
+ * When photos sync, four: a chunk then mostly waits on its photo reads, and more chunks in flight
+ * keep the client's $batch lanes busy through each chunk's last, half-empty rounds.
  */
-const APPLY_LANES = 2;
+const APPLY_LANES = { withoutPhotos: 2, withPhotos: 4 };
+/** Chunks read ahead when photos sync: their photo checks fill the $batch lanes while others wait on throttled answers. */
+const PHOTO_READ_AHEAD = 4;
 
 type ApplyCheckpoint = Checkpoints['applyFieldSettings'];
 
@@ -43,20 +48,27 @@ export interface StagedApply {
 export async function applyStagedMembers(ctx: StagedApply, from: ApplyCheckpoint): Promise<ApplyCheckpoint> {
   const { db, scope, progress } = ctx;
   const { syncRunId } = scope;
+  const withPhotos = photoSyncs(scope.settings);
   let committed = 0;
   const { end } = await writeInLanes({
-    lanes: APPLY_LANES,
+    lanes: withPhotos ? APPLY_LANES.withPhotos : APPLY_LANES.withoutPhotos,
+    // a chunk's read starts its photo checks, which then run while earlier chunks are written
+    readAhead: withPhotos ? PHOTO_READ_AHEAD : 1,
     after: from.after,
     beforeEach: () => progress.throwIfCancelled(),
     read: async (after) => {
       const { users, sourceHashes } = await readMembersToApply(db, ctx.chunkScope, after, APPLY_CHUNK);
-      const photos = await photosToApply(db, ctx.client, scope, users, ctx.photos);
+      // Photos are checked while the next chunks are read and earlier ones written, so the $batch
+      // requests of a few chunks share the client's lanes; the write waits for its chunk's photos.
+      const photos = photosToApply(db, ctx.client, scope, users, ctx.photos);
+      photos.catch(() => {});
       const last = users.length < APPLY_CHUNK;
       return { start: after, end: users.at(-1)?.id ?? after, last, data: { users, sourceHashes, photos } };
     },
     write: async (chunk, resumeFrom) => {
-      const { users, sourceHashes, photos } = chunk.data;
+      const { users, sourceHashes } = chunk.data;
       if (!users.length) return;
+      const photos = await chunk.data.photos;
       await writeSharedThenAlone({ chunk: 'apply', syncRunId }, (lock) =>
         commitChunk(db, { last: false }, async (trx) => {
           await applyUsers(trx, scope, users, { photos, sourceHashes, lock });

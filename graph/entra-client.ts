@@ -17,7 +17,10 @@ import type {
 } from './types';
 import { createUserReads } from './user-reads';
 import { getUsersByIds } from './users-batch';
+import { createBatchGate } from './batch-gate';
+import { getPhotoContents, getPhotoMetadata, type PhotoContent, type PhotoMetadata } from './photos-batch';
 
+export type { PhotoContent, PhotoMetadata } from './photos-batch';
 export type {
   ConnectionTestResult,
   EntraClientOptions,
@@ -44,6 +47,10 @@ export interface EntraClient {
   /** $batch of ≤20 per request; null = not found */
   getUsersByIds(ids: string[], select: string[]): Promise<Map<string, GraphUser | null>>;
   getPhoto(userId: string): Promise<{ contentType: string; data: Buffer } | null>;
+  /** photo metadata (`@odata.mediaEtag`) in $batch requests; null = no photo */
+  getPhotoMetadata(ids: string[]): Promise<Map<string, PhotoMetadata | null>>;
+  /** photo bytes in $batch requests; null = no photo */
+  getPhotoContents(ids: string[]): Promise<Map<string, PhotoContent | null>>;
   searchUsers(args: { search?: string; top?: number; nextLink?: string | null }): Promise<Page<GraphUser>>;
   searchGroups(args: { search?: string; top?: number; nextLink?: string | null }): Promise<Page<GraphGroup>>;
   /** groups/delta filtered to one group: membership changes. link null = initial round. */
@@ -82,6 +89,8 @@ export function createEntraClient(
     maxThrottleRetries: opts.maxThrottleRetries ?? 5,
     maxRetryWaitMs: opts.maxRetryWaitMs ?? 60_000,
     budget,
+    // every batched read of this client shares the cap on $batch requests in flight
+    gate: createBatchGate(),
   };
   return {
     getGroup: groups.getGroup,
@@ -91,6 +100,8 @@ export function createEntraClient(
     getPhoto: users.getPhoto,
     searchUsers: users.searchUsers,
     getUsersByIds: (ids, select) => getUsersByIds(http, ids, select, batchPolicy),
+    getPhotoMetadata: (ids) => getPhotoMetadata(http, ids, batchPolicy),
+    getPhotoContents: (ids) => getPhotoContents(http, ids, batchPolicy),
     groupMembersDelta: (args) =>
       followPages(args.link, `the membership delta round of group ${args.groupId}`, () =>
         delta.groupMembersDelta(args),

@@ -25,6 +25,8 @@ export interface GraphCall {
   body?: unknown;
   headers?: Record<string, string>;
   describe: CallDescription;
+  /** false: a throttled answer is thrown at once (EntraError with its retryAfterMs), not waited out */
+  retryThrottled?: boolean;
 }
 
 export interface GraphHttp {
@@ -81,6 +83,7 @@ export function createGraphHttp(
       );
     }
     const outcome = new RequestOutcome();
+    if (call.retryThrottled === false) outcome.retryThrottled = false;
     const middlewareOptions: MiddlewareOptions[] = [outcome];
     if (refreshedToken) {
       middlewareOptions.push(

@@ -8,6 +8,11 @@ export class RequestOutcome implements MiddlewareOptions {
   error: unknown = undefined;
   /** HTTP attempts made, retries included */
   attempts = 0;
+  /**
+   * false: a 429/503/504 is handed to the caller at once instead of being waited out here (a
+   * $batch reader sends the keys again in a later batch and keeps its lane busy meanwhile)
+   */
+  retryThrottled = true;
 }
 
 abstract class ChainLink implements Middleware {
@@ -76,6 +81,7 @@ export class ThrottleRetryHandler extends ChainLink {
         throttled: response.status === 429,
       });
       if (!THROTTLE_STATUSES.has(response.status) || attempt >= this.policy.maxRetries) return;
+      if (outcome?.retryThrottled === false) return;
       const wait = throttleDelayMs(
         parseRetryAfter(response.headers.get('retry-after')),
         attempt,

@@ -1,4 +1,5 @@
 import type { Db } from '../db/database';
+import { pruneStaleOrphanBlobs } from '../db/repositories/photo-blobs';
 import { clearEndedRunsWork, clearRunWork } from '../db/repositories/sync-run-progress';
 
 export interface RunWorkSweeper {
@@ -23,9 +24,17 @@ export function createRunWorkSweeper(db: Db, onError: (err: unknown) => void): R
   };
   return {
     drop(syncRunId) {
-      void enqueue(() => clearRunWork(db, syncRunId));
+      void enqueue(async () => {
+        await clearRunWork(db, syncRunId);
+        // photo bytes a run stored but did not end up referring to (engine/photos.ts)
+        await pruneStaleOrphanBlobs(db);
+      });
     },
-    sweepLeftovers: () => enqueue(() => clearEndedRunsWork(db)),
+    sweepLeftovers: () =>
+      enqueue(async () => {
+        await clearEndedRunsWork(db);
+        await pruneStaleOrphanBlobs(db);
+      }),
     close: () => queue,
   };
 }

@@ -15,6 +15,7 @@ import * as runHolds from './2026_12_04_1101_run_holds';
 import * as previewRuns from './2026_12_04_1201_preview_runs';
 import * as events from './2026_12_04_2001_events';
 import * as webhooks from './2026_12_04_2101_webhooks';
+import * as photoBlobs from './2026_12_04_2201_photo_blobs';
 
 /** Listed by hand so migrations load the same under tsx, vitest and bundlers. Append only. */
 export const migrations: Record<string, Migration> = {
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_04_1201_preview_runs': previewRuns,
   '2026_12_04_2001_events': events,
   '2026_12_04_2101_webhooks': webhooks,
+  '2026_12_04_2201_photo_blobs': photoBlobs,
 };

@@ -273,11 +273,15 @@ export async function queueCardRecipients(
       left join recipients r on r.id = gm.recipient_id
       left join recipient_photos ph on ph.recipient_id = gm.recipient_id
       cross join (select sync_options, ${TEMPLATE_KEY} as template_key from groups where id = ${groupId}::uuid offset 0) g`;
+  // A member applied unchanged (a full read that checks photos applies every member) is not
+  // touched when the scan reads every membership: their cards are due only as the scan finds them,
+  // as when passed over at staging. The other scans rely on every member being touched.
+  const untouched = args.scan === 'members' ? sql`and s.outcome is distinct from 'unchanged'` : sql``;
   const { rows } = await sql<{ queued: number; unchanged: number }>`
     with scan as (${scan}),
     touched as (
       select s.recipient_id from sync_staged_members s
-      where s.sync_run_id = ${syncRunId}::uuid and s.recipient_id is not null
+      where s.sync_run_id = ${syncRunId}::uuid and s.recipient_id is not null ${untouched}
     ),
     -- A plain insert: the run's queue is empty here (it is filled once, in the transaction that
     -- records it as filled), and the union already drops duplicates. ON CONFLICT made each row a

@@ -36,10 +36,11 @@ export async function getPhotoForCard(
   contentHash: string,
 ): Promise<{ contentType: string; data: Buffer } | undefined> {
   return db
-    .selectFrom('recipientPhotos')
-    .select(['contentType', 'data'])
-    .where('recipientId', '=', recipientId)
-    .where('contentHash', '=', contentHash)
+    .selectFrom('recipientPhotos as ph')
+    .innerJoin('photoBlobs as b', 'b.contentHash', 'ph.contentHash')
+    .select(['ph.contentType', 'b.data'])
+    .where('ph.recipientId', '=', recipientId)
+    .where('ph.contentHash', '=', contentHash)
     .executeTakeFirst();
 }
 

@@ -1,6 +1,6 @@
-import type { PhotoWrite } from '../../domain/photo';
+import type { PhotoWithBytes } from '../../domain/photo';
 import type { Db, Trx } from '../database';
-import { deletePhotos, upsertPhotos } from './photo-writes';
+import { deletePhotos, storePhotos } from './photo-writes';
 
 /**
  * An admin's photo, stored and cleared through the same photo repository the sync writes with, so
@@ -24,13 +24,13 @@ export async function setManualPhoto(
   db: Db,
   workspaceId: string,
   id: string,
-  photo: PhotoWrite | null,
+  photo: PhotoWithBytes | null,
 ): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
     const current = await lockRecipient(trx, workspaceId, id);
     if (!current) return false;
     const newHash = photo?.contentHash ?? null;
-    if (photo) await upsertPhotos(trx, [photo]);
+    if (photo) await storePhotos(trx, [photo]);
     else await deletePhotos(trx, [id]);
     const lock = !current.lockedFields.includes('photo');
     const lockedFields = lock ? [...current.lockedFields, 'photo'].sort() : current.lockedFields;
@@ -79,7 +79,8 @@ export async function getRecipientPhoto(
   return db
     .selectFrom('recipientPhotos as ph')
     .innerJoin('recipients as r', 'r.id', 'ph.recipientId')
-    .select(['ph.contentHash', 'ph.contentType', 'ph.data'])
+    .innerJoin('photoBlobs as b', 'b.contentHash', 'ph.contentHash')
+    .select(['ph.contentHash', 'ph.contentType', 'b.data'])
     .where('r.workspaceId', '=', workspaceId)
     .where('ph.recipientId', '=', id)
     .executeTakeFirst();

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { PROFILE_COLUMNS } from '../../domain/recipient';
 import type { Db } from '../database';
+import { deletePhotos } from './photo-writes';
 import { lockWorkspaceForSync } from './recipient-writes';
 
 const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
@@ -41,7 +42,8 @@ export async function eraseRecipient(db: Db, workspaceId: string, recipientId: s
       where workspace_id = ${workspaceId}::uuid
         and (recipient_id = ${recipientId}::uuid or card_id = any(${cardIds}::uuid[]))`.execute(trx);
     await trx.deleteFrom('cards').where('recipientId', '=', recipientId).execute();
-    await trx.deleteFrom('recipientPhotos').where('recipientId', '=', recipientId).execute();
+    // the bytes go too, unless someone else's photo is the same content
+    await deletePhotos(trx, [recipientId]);
     await trx.deleteFrom('groupMemberships').where('recipientId', '=', recipientId).execute();
     await trx.deleteFrom('recipientChanges').where('recipientId', '=', recipientId).execute();
     await trx.deleteFrom('recipientsEdited').where('recipientId', '=', recipientId).execute();

@@ -188,9 +188,10 @@ export async function readRunState(db: Conn, id: string): Promise<RunState> {
 export async function clearRunWork(db: Conn, id: string): Promise<void> {
   await db.deleteFrom('syncStagedMembers').where('syncRunId', '=', id).execute();
   await db.deleteFrom('syncCardQueue').where('syncRunId', '=', id).execute();
+  await db.deleteFrom('syncPhotoChecks').where('syncRunId', '=', id).execute();
 }
 
-const WORK_TABLES = ['sync_staged_members', 'sync_card_queue'] as const;
+const WORK_TABLES = ['sync_staged_members', 'sync_card_queue', 'sync_photo_checks'] as const;
 
 /** Working rows (alias `w`) of a run that has ended, or whose record is gone. */
 const OF_ENDED_RUN = sql`not exists (select 1 from sync_runs r where r.id = w.sync_run_id and r.finished_at is null)`;

@@ -1,6 +1,7 @@
 import ICAL from 'ical.js';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storePhotos } from '../../db/repositories/photo-writes';
 import { as, expectProblem, insertCard, startApiTest, type ApiTestContext } from './support';
 import { readStrictVCard } from './vcard-strict';
 
@@ -39,10 +40,9 @@ describe('cards', () => {
     recipientId = r.body.id;
     const g = await api.post('/v1/groups', { entraGroupId: randomUUID(), name: 'Cards' });
     cardId = await insertCard(t.db, { workspaceId, recipientId, groupId: g.body.id, content, version: 3 });
-    await t.db
-      .insertInto('recipientPhotos')
-      .values({ recipientId, contentHash: 'photo-hash-1', contentType: 'image/png', data: photo })
-      .execute();
+    await storePhotos(t.db, [
+      { recipientId, contentHash: 'photo-hash-1', contentType: 'image/png', data: photo, mediaEtag: null },
+    ]);
   });
   afterAll(async () => t?.close());
 
@@ -131,18 +131,11 @@ describe('cards', () => {
   });
 
   it('when the stored photo no longer matches the card version, then the vCard has no PHOTO rather than the wrong one', async () => {
-    await t.db
-      .updateTable('recipientPhotos')
-      .set({ contentHash: 'photo-hash-2' })
-      .where('recipientId', '=', recipientId)
-      .execute();
+    const other = { recipientId, contentType: 'image/png', data: Buffer.from('other'), mediaEtag: null };
+    await storePhotos(t.db, [{ ...other, contentHash: 'photo-hash-2' }]);
     const res = await api.get(`/v1/cards/${cardId}/vcard`);
     expect(res.text).not.toContain('PHOTO');
-    await t.db
-      .updateTable('recipientPhotos')
-      .set({ contentHash: 'photo-hash-1' })
-      .where('recipientId', '=', recipientId)
-      .execute();
+    await storePhotos(t.db, [{ ...other, contentHash: 'photo-hash-1', data: photo }]);
   });
 
   it('when an unknown card or recipient is asked for, then it answers 404', async () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storePhotos } from '../../db/repositories/photo-writes';
 import { as, expectProblem, insertCard, startApiTest, type ApiTestContext } from './support';
 
 describe('public card pages', () => {
@@ -128,10 +129,9 @@ describe('public card pages', () => {
       ...content,
       photo: { contentHash: 'photo-1', contentType: 'image/png' },
     });
-    await t.db
-      .insertInto('recipientPhotos')
-      .values({ recipientId, contentHash: 'photo-1', contentType: 'image/png', data: png })
-      .execute();
+    await storePhotos(t.db, [
+      { recipientId, contentHash: 'photo-1', contentType: 'image/png', data: png, mediaEtag: null },
+    ]);
     const page = await request(t.app).get(path);
     expect(page.text).toContain(`src="https://cards.example.test${path}/photo"`);
     expect(page.text).toMatch(/alt="Photo of Ada &lt;script&gt;/);

@@ -68,4 +68,51 @@ describe('writeInLanes', () => {
     await expect(run).rejects.toThrow('chunk after 2 failed');
     expect(settled).toBe(true);
   });
+
+  it('when a chunk fails while a later one is still being written, then the later one does not checkpoint past it', async () => {
+    const checkpoints: string[] = [];
+    const run = writeInLanes({
+      lanes: 2,
+      after: '',
+      read: reader(6, 2),
+      async write(chunk, resumeFrom) {
+        if (chunk.start === '') {
+          await tick(5);
+          throw new Error('first chunk failed');
+        }
+        await tick(30);
+        checkpoints.push(resumeFrom());
+      },
+    });
+    await expect(run).rejects.toThrow('first chunk failed');
+    // a retry resumes from the checkpoint: it must read the failed chunk again
+    expect(checkpoints).toEqual(['']);
+  });
+
+  it('when reads ahead are asked for, then that many chunks are read while the first is written, and all are written in order once', async () => {
+    const read = reader(20, 2);
+    let reads = 0;
+    let readsDuringFirstWrite = 0;
+    const written: number[] = [];
+    const result = await writeInLanes({
+      lanes: 1,
+      after: '',
+      readAhead: 3,
+      read: (after) => {
+        reads += 1;
+        return read(after);
+      },
+      async write(chunk) {
+        if (chunk.start === '') {
+          await tick(30);
+          readsDuringFirstWrite = reads;
+        }
+        written.push(...chunk.data);
+      },
+    });
+    expect(result).toEqual({ end: '20', chunks: 11 }); // the last, empty read counts too
+    // the chunk being written, the next one waiting for a lane, and three read ahead of it
+    expect(readsDuringFirstWrite).toBe(5);
+    expect(written).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+  });
 });

@@ -77,9 +77,10 @@ describe('what an admin set by hand, under sync', () => {
     const photoData = async () =>
       (
         await db
-          .selectFrom('recipientPhotos')
-          .select('data')
-          .where('recipientId', '=', person!.id)
+          .selectFrom('recipientPhotos as ph')
+          .innerJoin('photoBlobs as b', 'b.contentHash', 'ph.contentHash')
+          .select('b.data')
+          .where('ph.recipientId', '=', person!.id)
           .executeTakeFirstOrThrow()
       ).data;
 

@@ -117,9 +117,11 @@ describe('recipient sync', () => {
     await p.ws.control.setPhoto(p.user.id, { contentType: 'image/png', data: PNG_1 });
     const first = await p.sync('full');
     const photo = await db
-      .selectFrom('recipientPhotos')
-      .selectAll()
-      .where('recipientId', '=', p.recipient.id)
+      .selectFrom('recipientPhotos as ph')
+      .innerJoin('photoBlobs as b', 'b.contentHash', 'ph.contentHash')
+      .selectAll('ph')
+      .select('b.data')
+      .where('ph.recipientId', '=', p.recipient.id)
       .executeTakeFirstOrThrow();
     expect(photo.data.equals(PNG_1)).toBe(true);
     expect((await p.current()).photoHash).toBe(photo.contentHash);
