@@ -1,82 +1,57 @@
 import { randomUUID } from 'node:crypto';
-import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
-import { migrations } from '../../db/migrations/index';
+import { sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { useMigrationDatabase } from './migration-database';
 
 const PHOTO_BLOBS = '2026_12_04_2201_photo_blobs';
 
 /** Migration 2026_12_04_2201 on a database of its own, with photos stored the old way (bytes per recipient). */
 describe('migration 2026_12_04_2201_photo_blobs', () => {
-  const name = `photo_blobs_migration_${randomUUID().replace(/-/g, '')}`;
-  const admin = new pg.Client({ connectionString: inject('databaseUrl') });
-  let db: Kysely<any>;
-
-  const migrator = (upTo: string) =>
-    new Migrator({
-      db,
-      provider: {
-        getMigrations: async () => Object.fromEntries(Object.entries(migrations).filter(([n]) => n <= upTo)),
-      },
-    });
-
-  beforeAll(async () => {
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    const url = new URL(inject('databaseUrl'));
-    url.pathname = `/${name}`;
-    db = new Kysely<any>({
-      dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url.href, max: 2 }) }),
-    });
-  });
-  afterAll(async () => {
-    await db?.destroy();
-    await admin.query(`drop database if exists ${name}`);
-    await admin.end();
-  });
+  const m = useMigrationDatabase('photo_blobs_migration');
 
   it('when it runs over stored photos, then each content is one blob the recipients refer to, a referenced blob cannot be deleted, and down puts the bytes back', async () => {
-    expect((await migrator('2026_12_04_2001_events').migrateToLatest()).error).toBeUndefined();
+    expect((await m.migrator('2026_12_04_2001_events').migrateToLatest()).error).toBeUndefined();
     const ws = randomUUID();
     const [a, b, c] = [randomUUID(), randomUUID(), randomUUID()];
-    await sql`insert into workspaces (id, name) values (${ws}, 'w')`.execute(db);
+    await sql`insert into workspaces (id, name) values (${ws}, 'w')`.execute(m.db);
     for (const [id, email] of [
       [a, 'a@example.com'],
       [b, 'b@example.com'],
       [c, 'c@example.com'],
     ])
-      await sql`insert into recipients (id, workspace_id, email) values (${id}, ${ws}, ${email})`.execute(db);
+      await sql`insert into recipients (id, workspace_id, email) values (${id}, ${ws}, ${email})`.execute(
+        m.db,
+      );
     const shared = Buffer.from('shared bytes');
     const own = Buffer.from('own bytes');
     await sql`insert into recipient_photos (recipient_id, content_hash, content_type, data) values
       (${a}, 'h-shared', 'image/png', ${shared}), (${b}, 'h-shared', 'image/png', ${shared}),
-      (${c}, 'h-own', 'image/jpeg', ${own})`.execute(db);
+      (${c}, 'h-own', 'image/jpeg', ${own})`.execute(m.db);
 
-    expect((await migrator(PHOTO_BLOBS).migrateToLatest()).error).toBeUndefined();
+    expect((await m.migrator(PHOTO_BLOBS).migrateToLatest()).error).toBeUndefined();
     const { rows: blobs } = await sql<{ contentHash: string; contentType: string; data: Buffer }>`
       select content_hash as "contentHash", content_type as "contentType", data from photo_blobs
-       order by content_hash`.execute(db);
+       order by content_hash`.execute(m.db);
     expect(blobs).toEqual([
       { contentHash: 'h-own', contentType: 'image/jpeg', data: own },
       { contentHash: 'h-shared', contentType: 'image/png', data: shared },
     ]);
     const { rows: refs } = await sql<{ n: number }>`
-      select count(*)::int as n from recipient_photos where media_etag is null`.execute(db);
+      select count(*)::int as n from recipient_photos where media_etag is null`.execute(m.db);
     expect(refs).toEqual([{ n: 3 }]);
-    await expect(sql`delete from photo_blobs where content_hash = 'h-own'`.execute(db)).rejects.toThrow(
+    await expect(sql`delete from photo_blobs where content_hash = 'h-own'`.execute(m.db)).rejects.toThrow(
       /recipient_photos_blob/,
     );
 
-    expect((await migrator(PHOTO_BLOBS).migrateDown()).error).toBeUndefined();
+    expect((await m.migrator(PHOTO_BLOBS).migrateDown()).error).toBeUndefined();
     const { rows: back } = await sql<{ recipientId: string; data: Buffer }>`
       select recipient_id as "recipientId", data from recipient_photos order by content_hash, recipient_id`.execute(
-      db,
+      m.db,
     );
     expect(back).toEqual([
       { recipientId: c, data: own },
       ...[a, b].sort().map((recipientId) => ({ recipientId, data: shared })),
     ]);
-    expect((await sql`select to_regclass('photo_blobs') as t`.execute(db)).rows).toEqual([{ t: null }]);
+    expect((await sql`select to_regclass('photo_blobs') as t`.execute(m.db)).rows).toEqual([{ t: null }]);
   });
 });
