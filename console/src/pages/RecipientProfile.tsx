@@ -5,41 +5,25 @@ import { useApi } from '../api/context';
 import { BusyButton } from '../ui/BusyButton';
 import { ErrorText } from '../ui/ErrorText';
 import { words } from '../ui/format';
+import { PROFILE_COLUMNS } from '../../../domain/recipient';
 
 type Recipient = Schemas['Recipient'];
-export const PROFILE_FIELDS = [
-  'email',
-  'firstName',
-  'lastName',
-  'displayName',
-  'jobTitle',
-  'department',
-  'companyName',
-  'officeLocation',
-  'mobilePhone',
-  'businessPhone',
-  'employeeId',
-  'streetAddress',
-  'city',
-  'state',
-  'postalCode',
-  'country',
-] as const;
-type Field = (typeof PROFILE_FIELDS)[number];
+// the profile's text fields, in the order the API and the sync keep them
+type Field = (typeof PROFILE_COLUMNS)[number];
 
 /** The profile's fields, edited by hand; a locked field keeps its value when a sync runs. */
 export function RecipientProfile({ recipient, onSaved }: { recipient: Recipient; onSaved: () => void }) {
   const api = useApi();
   const queryClient = useQueryClient();
   const initial = () =>
-    Object.fromEntries(PROFILE_FIELDS.map((f) => [f, recipient[f] ?? ''])) as Record<Field, string>;
+    Object.fromEntries(PROFILE_COLUMNS.map((f) => [f, recipient[f] ?? ''])) as Record<Field, string>;
   const [values, setValues] = useState(initial);
   const [locked, setLocked] = useState<string[]>(recipient.lockedFields);
   const custom = Object.entries(recipient.customFields);
 
   const save = useMutation({
     mutationFn: async () => {
-      const changed = PROFILE_FIELDS.filter((f) => values[f] !== (recipient[f] ?? ''));
+      const changed = PROFILE_COLUMNS.filter((f) => values[f] !== (recipient[f] ?? ''));
       const body: Record<string, unknown> = Object.fromEntries(
         changed.map((f) => [f, values[f] === '' && f !== 'email' ? null : values[f]]),
       );
@@ -64,7 +48,7 @@ export function RecipientProfile({ recipient, onSaved }: { recipient: Recipient;
     <form onSubmit={submit} aria-labelledby="profile-title" className="stack">
       <h2 id="profile-title">Profile</h2>
       <div className="profile-grid">
-        {PROFILE_FIELDS.map((f) => (
+        {PROFILE_COLUMNS.map((f) => (
           <div className="field" key={f}>
             <label htmlFor={`f-${f}`}>{words(f)}</label>
             <div className="with-lock">
