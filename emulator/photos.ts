@@ -54,7 +54,7 @@ export function lazyPhoto(contentType: string, build: () => Photo, etag?: string
 }
 
 /**
- * A JPEG of `bytes` bytes (a flat 8×8 image padded with a comment segment), built again on every
+ * A JPEG of `bytes` bytes (a flat eight-by-eight image padded with a comment segment), built again on every
  * read: a 100,000-user tenant with photos of tens of KB would otherwise hold gigabytes. `seed`
  * makes each user's bytes (and etag) their own.
  */

@@ -64,7 +64,7 @@ const COALESCE_MS = 200;
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * Reads keys in $batch requests of 20, at most BATCHES_IN_FLIGHT at once (per gate). Inner 404s are
+ * Reads keys in $batch requests of 20, at most BATCHES_IN_FLIGHT at once (per gate). Inner 404 answers are
  * null; an inner 429/503/504 puts its key back with a not-before time from its Retry-After, and the
  * lanes go on with other keys meanwhile, so one throttled answer does not stall a lane; a key is
  * never sent again before its time. Other inner failures are classified like top-level ones and

@@ -11,7 +11,7 @@ const describe: CallDescription = { what: 'read users by id in a $batch', permis
 
 /**
  * Users by id in $batch requests (batch-reads.ts): 20 per batch, up to 16 batches in flight.
- * Inner 404s are null (deleted from the directory); inner 429/503/504 are sent again after their
+ * An inner 404 answer is null (deleted from the directory); inner 429/503/504 are sent again after their
  * Retry-After, at most maxThrottleRetries times; other inner failures are thrown.
  */
 export function getUsersByIds(

@@ -1,32 +1,16 @@
 import type { Conn } from '../database';
 import { cardWriteRecords, writtenVersionsAndEvents } from './card-write-tail';
 import { sql } from 'kysely';
-import type { CardStatus, CardTemplate } from '../../domain/card';
-import type { RecipientStatus } from '../../domain/recipient';
+import type { CardTemplate } from '../../domain/card';
 import type { SyncOptions } from '../../domain/sync-options';
-import { PROFILE_COLUMNS, profileValuesOf } from '../../domain/recipient';
 import type { CardTarget, CardWrite } from '../../domain/plan-card-write';
 import { CARD_SOURCE_KEY, TEMPLATE_KEY } from './card-source-key';
+import { profileSelect, recipientAndCardOf, type CardTargetRow } from './card-target-row';
 import { loadWorkspaceCardTargets, writeWorkspaceCards } from './workspace-card-writes';
 
-const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-const profileSelect = sql.raw(PROFILE_COLUMNS.map((c) => `r.${snake(c)}`).join(', '));
-
-interface TargetRow extends Record<string, unknown> {
-  recipientId: string;
+interface TargetRow extends CardTargetRow {
   groupId: string;
-  recipientStatus: RecipientStatus;
-  customFields: Record<string, string | null>;
   isMember: boolean;
-  cardId: string | null;
-  cardVersion: number | null;
-  cardStatus: CardStatus | null;
-  cardContentHash: string | null;
-  cardContent: Record<string, unknown> | null;
-  photoHash: string | null;
-  photoType: string | null;
-  sourceKey: string;
-  cardSourceKey: string | null;
 }
 
 /**
@@ -100,29 +84,11 @@ const NO_GROUP = '00000000-0000-0000-0000-000000000000';
 
 function toTarget(row: TargetRow, template: CardTemplate, syncOptions: SyncOptions): CardTarget {
   return {
-    recipientId: row.recipientId,
+    ...recipientAndCardOf(row),
     groupId: row.groupId,
-    recipientActive: row.recipientStatus === 'active',
     isMember: row.isMember,
     createCards: syncOptions.createCardsForNewMembers !== false,
     template,
-    source: {
-      values: profileValuesOf(row),
-      customFields: row.customFields ?? {},
-    },
-    photo: row.photoHash && row.photoType ? { contentHash: row.photoHash, contentType: row.photoType } : null,
-    sourceKey: row.sourceKey,
-    card:
-      row.cardId === null
-        ? null
-        : {
-            id: row.cardId,
-            version: row.cardVersion!,
-            status: row.cardStatus!,
-            contentHash: row.cardContentHash!,
-            content: row.cardContent ?? {},
-            sourceKey: row.cardSourceKey,
-          },
   };
 }
 

@@ -78,9 +78,7 @@ export async function readEvents(
     ? sql``
     : 'exact' in args.type
       ? sql`and e.type = ${args.type.exact}`
-      : 'prefix' in args.type
-        ? sql`and e.type like ${`${args.type.prefix}%`}`
-        : sql`and e.type = any(${args.type.anyOf}::text[])`;
+      : sql`and e.type like ${`${args.type.prefix}%`}`;
   const { rows } = await sql<Omit<EventRow, 'card'> & CardColumns>`
     select ${EVENT_COLUMNS}
     from events e
@@ -132,8 +130,8 @@ export async function readEventsById(db: Conn, workspaceId: string, ids: string[
   return rows.map(toEventRow);
 }
 
-/** One type, a subject prefix (`card.`), or a list of types. */
-export type EventTypeFilter = { exact: string } | { prefix: string } | { anyOf: readonly string[] };
+/** One type, or a subject prefix (`card.`). */
+export type EventTypeFilter = { exact: string } | { prefix: string };
 
 const EVENT_COLUMNS = sql.raw(
   `e.id::text, e.xid::text, e.workspace_id, e.type, e.data, e.created_at, e.card_id, e.recipient_id,

@@ -1,10 +1,10 @@
 import { sql } from 'kysely';
-import type { CardStatus, CardTemplate } from '../../domain/card';
+import type { CardTemplate } from '../../domain/card';
 import type { CardTarget, CardWrite } from '../../domain/plan-card-write';
-import { PROFILE_COLUMNS, profileValuesOf, type RecipientStatus } from '../../domain/recipient';
 import type { Conn } from '../database';
 import { cardWriteRecords, writtenVersionsAndEvents } from './card-write-tail';
 import { CARD_SOURCE_KEY } from './card-source-key';
+import { profileSelect, recipientAndCardOf, type CardTargetRow } from './card-target-row';
 import { workspaceTemplateRow } from './workspace-card-template';
 
 /**
@@ -13,22 +13,7 @@ import { workspaceTemplateRow } from './workspace-card-template';
  * (card-writes.ts) so the group path, tuned for whole groups, reads and writes as before.
  */
 
-const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-const profileSelect = sql.raw(PROFILE_COLUMNS.map((c) => `r.${snake(c)}`).join(', '));
-
-interface TargetRow extends Record<string, unknown> {
-  recipientId: string;
-  recipientStatus: RecipientStatus;
-  customFields: Record<string, string | null>;
-  cardId: string | null;
-  cardVersion: number | null;
-  cardStatus: CardStatus | null;
-  cardContentHash: string | null;
-  cardContent: Record<string, unknown> | null;
-  cardSourceKey: string | null;
-  photoHash: string | null;
-  photoType: string | null;
-  sourceKey: string;
+interface TargetRow extends CardTargetRow {
   template: CardTemplate;
 }
 
@@ -81,28 +66,7 @@ async function hasWorkspaceCards(db: Conn, workspaceId: string): Promise<boolean
 }
 
 function toTarget(row: TargetRow, template: CardTemplate, create: boolean): CardTarget {
-  return {
-    recipientId: row.recipientId,
-    groupId: null,
-    recipientActive: row.recipientStatus === 'active',
-    isMember: true,
-    createCards: create,
-    template,
-    source: { values: profileValuesOf(row), customFields: row.customFields ?? {} },
-    photo: row.photoHash && row.photoType ? { contentHash: row.photoHash, contentType: row.photoType } : null,
-    sourceKey: row.sourceKey,
-    card:
-      row.cardId === null
-        ? null
-        : {
-            id: row.cardId,
-            version: row.cardVersion!,
-            status: row.cardStatus!,
-            contentHash: row.cardContentHash!,
-            content: row.cardContent ?? {},
-            sourceKey: row.cardSourceKey,
-          },
-  };
+  return { ...recipientAndCardOf(row), groupId: null, isMember: true, createCards: create, template };
 }
 
 /**

@@ -42,7 +42,7 @@ describe('photos in $batch requests', () => {
     }
     expect(contents.get(unknown)).toBeNull();
     const counters = await admin.counters();
-    // inner 429s were sent again: more inner photo reads than ids, and none before its Retry-After
+    // inner 429 answers were sent again: more inner photo reads than ids, and none before its Retry-After
     expect(counters.throttled).toBeGreaterThan(0);
     expect(counters.requests.photo).toBeGreaterThan(ids.length);
     expect(counters.requests['photo.metadata']).toBeGreaterThan(ids.length);

@@ -6,25 +6,15 @@ import { useApi } from '../api/context';
 import { BusyButton } from '../ui/BusyButton';
 import { ErrorText } from '../ui/ErrorText';
 import { WebhookEndpointItem } from './WebhookEndpointItem';
+import { EVENT_SUBJECTS, EVENT_TYPES } from '../../../domain/event-types';
 
 type EventFilter =
   paths['/v1/webhook-endpoints']['post']['requestBody']['content']['application/json']['events'][number];
-/** Whole subjects first (what most receivers want), then single event types. */
+/** Whole subjects first (what most receivers want), then single event types: the API's own list. */
 const EVENT_CHOICES: EventFilter[] = [
   '*',
-  'card.*',
-  'recipient.*',
-  'sync_run.*',
-  'card.created',
-  'card.updated',
-  'card.deactivated',
-  'recipient.created',
-  'recipient.updated',
-  'recipient.deactivated',
-  'recipient.deleted',
-  'sync_run.completed',
-  'sync_run.failed',
-  'sync_run.held',
+  ...EVENT_SUBJECTS.map((subject) => `${subject}.*` as const),
+  ...EVENT_TYPES,
 ];
 
 /** Signed webhook endpoints: add one (its secret shown once), then test, rotate, pause or remove it. */
