@@ -64,10 +64,19 @@ async function main(): Promise<void> {
     }),
   });
   // The outbox's deliveries run beside the activities, in every worker (delivery/dispatcher.ts),
-  // unless the operator leaves them to other workers.
-  const dispatcher = config.webhookDelivery
+  // unless the operator leaves them to other workers. Its connections are its own: the one that
+  // holds the endpoints' locks never waits for, or takes one from, the sync activities' pool.
+  const deliveryDb = config.webhookDelivery
+    ? createDatabase({
+        url: config.databaseUrl,
+        max: 4,
+        application: 'entra-card-sync-webhooks',
+        onIdleError: (err) => log.warn({ err }, 'a webhook delivery connection was lost while idle'),
+      })
+    : null;
+  const dispatcher = deliveryDb
     ? startWebhookDispatcher({
-        db,
+        db: deliveryDb,
         sender: createWebhookSender(config.outboundAllowHosts, {
           timeoutMs: DELIVERY_TIMEOUT_MS,
           maxSockets: 64,
@@ -96,6 +105,7 @@ async function main(): Promise<void> {
   );
   await worker.run();
   await dispatcher?.stop();
+  await deliveryDb?.destroy();
   await sweeper.close();
   await metrics.stop();
   await connection.close();
