@@ -1,3 +1,4 @@
+import { LiftedBody, type InnerResponse } from './batch-answer';
 import { EntraError, isEntraError } from './errors';
 import { classifyGraphFailure, type CallDescription } from './graph-failures';
 import type { GraphHttp } from './graph-http';
@@ -8,13 +9,7 @@ import { THROTTLE_STATUSES, parseRetryAfter, throttleDelayMs } from './retry-del
 /** Graph's limit per $batch request. */
 export const BATCH_LIMIT = 20;
 
-/** One inner answer of a $batch response. Binary bodies (a photo's $value) arrive base64-encoded. */
-export interface InnerResponse {
-  id: string;
-  status: number;
-  headers?: Record<string, string>;
-  body?: unknown;
-}
+export type { InnerResponse } from './batch-answer';
 
 export interface BatchPolicy {
   maxThrottleRetries: number;
@@ -143,7 +138,7 @@ export async function readInBatches<T>(
     let responses: InnerResponse[];
     try {
       ({ responses } = await gate.run(() =>
-        http.json<{ responses: InnerResponse[] }>({
+        http.batch({
           pathOrUrl: '/$batch',
           method: 'POST',
           body: { requests },
@@ -175,7 +170,7 @@ export async function readInBatches<T>(
       else
         throw classifyGraphFailure(
           inner.status,
-          inner.body,
+          inner.body instanceof LiftedBody ? inner.body.text() : inner.body,
           headers,
           read.describe,
           pending.attempts.inner + 1,

@@ -11,7 +11,14 @@ import { MICROSOFT_GRAPH_HOSTS } from '../net/outbound-policy';
 import { EntraError } from './errors';
 import { classifyGraphFailure, type CallDescription } from './graph-failures';
 import { ErrorCaptureHandler, FetchHandler, RequestOutcome, ThrottleRetryHandler } from './graph-middleware';
-import { readCappedText, retryWaitBudget, type GraphLimits, type RetryWaitBudget } from './limits';
+import { parseBatchAnswer, type InnerResponse } from './batch-answer';
+import {
+  readCappedBytes,
+  readCappedText,
+  retryWaitBudget,
+  type GraphLimits,
+  type RetryWaitBudget,
+} from './limits';
 import { trimSlash } from './msal-app-cache';
 import { safeHost } from './msal-errors';
 import { classifyTransportFailure } from './network-errors';
@@ -34,6 +41,8 @@ export interface GraphHttp {
   send(call: GraphCall): Promise<Response>;
   /** the body parsed, read up to the page cap (GRAPH_MAX_PAGE_BYTES) */
   json<T>(call: GraphCall): Promise<T>;
+  /** a $batch answer, read up to the page cap, its long string bodies left unparsed (batch-answer.ts) */
+  batch(call: GraphCall): Promise<{ responses: InnerResponse[] }>;
   readonly limits: GraphLimits;
 }
 
@@ -128,6 +137,16 @@ export function createGraphHttp(
         'maxPageBytes',
       );
       return JSON.parse(text) as T;
+    },
+    batch: async (call) => {
+      const response = await send(call);
+      const bytes = await readCappedBytes(
+        response,
+        limits.maxPageBytes,
+        `Graph's answer to "${call.describe.what}"`,
+        'maxPageBytes',
+      );
+      return parseBatchAnswer(bytes);
     },
   };
 }
