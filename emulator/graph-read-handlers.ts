@@ -106,7 +106,8 @@ export function getPhoto(ctx: GraphRequestContext, idOrUpn: string): GraphRespon
   const photo = requirePhoto(ctx, idOrUpn);
   const data = photo.data;
   ctx.tenant.counters.photoBytes += data.length;
-  return binary(photo.contentType, data);
+  // a media stream's ETag, the same value its metadata's @odata.mediaEtag gives (OData's media entities)
+  return binary(photo.contentType, data, { ETag: photoEtag(photo) });
 }
 
 /** GET /users/{id}/photo: the profilePhoto object, whose `@odata.mediaEtag` names the bytes' version. */

@@ -14,8 +14,12 @@ export function ok(body: unknown, status = 200): GraphResponse {
   return { status, headers: { 'Content-Type': JSON_CONTENT_TYPE }, body };
 }
 
-export function binary(contentType: string, data: Buffer): GraphResponse {
-  return { status: 200, headers: { 'Content-Type': contentType }, body: data };
+export function binary(
+  contentType: string,
+  data: Buffer,
+  headers: Record<string, string> = {},
+): GraphResponse {
+  return { status: 200, headers: { 'Content-Type': contentType, ...headers }, body: data };
 }
 
 /** Graph's error body, {error:{code,message,innerError:{date,request-id,client-request-id}}}. */

@@ -17,11 +17,13 @@ const DOWNLOAD_SLICE = 40;
 const SLICES_AT_ONCE = 3;
 
 /**
- * Checks the photos of these Entra users and downloads only the ones that changed: their metadata
- * is read in $batch requests, and a photo whose `@odata.mediaEtag` is the one stored with the
- * recipient's photo is left out of the answer (nothing to write). The changed ones are downloaded
- * in slices of 40, each slice's bytes stored by content hash as it arrives (db/repositories/photo-blobs.ts)
- * and dropped, so a chunk holds only hashes. Everyone else gets null: no photo in Entra.
+ * Checks the photos of these Entra users and downloads only the ones that may have changed. A
+ * recipient whose stored photo has an etag has its metadata read in $batch requests, and a photo
+ * whose `@odata.mediaEtag` is the stored one is left out of the answer (nothing to write). Anyone
+ * with no etag to compare (people new to the workspace) is downloaded at once: the metadata would
+ * cost them a request and save nothing. The downloads go in slices of 40, each slice's bytes
+ * stored by content hash as it arrives (db/repositories/photo-blobs.ts) and dropped, so a chunk
+ * holds only hashes. Everyone else gets null: no photo in Entra.
  */
 export async function checkPhotos(
   db: Db,
@@ -31,16 +33,19 @@ export async function checkPhotos(
   readAhead: Map<string, PhotoCheck> = new Map(),
 ): Promise<Map<string, FetchedPhoto | null>> {
   const result = new Map<string, FetchedPhoto | null>();
-  const metadata = await client.getPhotoMetadata(entraUserIds.filter((id) => !readAhead.has(id)));
+  const toCompare = entraUserIds.filter((id) => !readAhead.has(id) && stored.get(id)?.mediaEtag);
+  const metadata = await client.getPhotoMetadata(toCompare);
   for (const [id, check] of readAhead)
     metadata.set(id, check.hasPhoto ? { etag: check.mediaEtag, contentType: null } : null);
   const changed: string[] = [];
   for (const id of entraUserIds) {
-    const meta = metadata.get(id);
-    if (!meta) result.set(id, null);
+    const mine = stored.get(id);
+    if (!metadata.has(id))
+      changed.push(id); // nothing to compare: download (a 404 says no photo)
     else {
-      const mine = stored.get(id);
-      if (!(mine?.contentHash && meta.etag && mine.mediaEtag === meta.etag)) changed.push(id);
+      const meta = metadata.get(id);
+      if (!meta) result.set(id, null);
+      else if (!(mine?.contentHash && meta.etag && mine.mediaEtag === meta.etag)) changed.push(id);
     }
   }
   const slices: string[][] = [];
@@ -56,7 +61,9 @@ export async function checkPhotos(
       }
       const hash = sha256Hex(content.data);
       blobs.push({ contentHash: hash, contentType: content.contentType, data: content.data });
-      result.set(id, { hash, contentType: content.contentType, mediaEtag: metadata.get(id)?.etag ?? null });
+      // the download's own ETag names exactly these bytes; metadata read before it may be older
+      const mediaEtag = content.etag ?? metadata.get(id)?.etag ?? null;
+      result.set(id, { hash, contentType: content.contentType, mediaEtag });
     }
     // Stored before the chunk that refers to them commits; a blob nobody ends up referring to is
     // pruned later (pruneStaleOrphanBlobs). Not flushed to disk on its own: the chunk's commit,

@@ -1,3 +1,4 @@
+import { LiftedBody } from './batch-answer';
 import { readInBatches, type BatchPolicy, type InnerResponse } from './batch-reads';
 import { EntraError } from './errors';
 import type { GraphHttp } from './graph-http';
@@ -14,6 +15,11 @@ export interface PhotoMetadata {
 export interface PhotoContent {
   contentType: string;
   data: Buffer;
+  /**
+   * the answer's ETag header: the version of exactly these bytes (OData's media ETag, the value
+   * the metadata's `@odata.mediaEtag` gives); null when Graph sent none
+   */
+  etag: string | null;
 }
 
 const permissions = [USER_READ_ALL];
@@ -66,19 +72,20 @@ export function getPhotoContents(
     {
       url: (id) => `${userPath(id)}/$value`,
       accept: (id, inner: InnerResponse, headers) => {
-        if (typeof inner.body !== 'string')
+        const body = inner.body;
+        if (typeof body !== 'string' && !(body instanceof LiftedBody))
           throw new EntraError(
             'bad_request',
             `Microsoft Graph answered the photo of user ${id} in a $batch without base64 content; the photo cannot be read.`,
           );
         // base64 is 4 characters per 3 bytes: refuse before decoding
-        if (Math.floor((inner.body.length * 3) / 4) > max + 2)
+        if (Math.floor((body.length * 3) / 4) > max + 2)
           throw limitExceeded('maxPhotoBytes', `the photo of user ${id} is larger than ${max} bytes`);
-        const data = Buffer.from(inner.body, 'base64');
+        const data = typeof body === 'string' ? Buffer.from(body, 'base64') : body.base64Bytes();
         if (data.length > max)
           throw limitExceeded('maxPhotoBytes', `the photo of user ${id} is larger than ${max} bytes`);
         const contentType = (headers.get('content-type') ?? 'application/octet-stream').split(';')[0]!.trim();
-        return { contentType, data };
+        return { contentType, data, etag: headers.get('etag') };
       },
       describe: { what: 'read profile photos in a $batch', permissions },
       noun: 'photo downloads',

@@ -39,6 +39,8 @@ describe('photos in $batch requests', () => {
       expect(content!.data.length).toBeGreaterThanOrEqual(5_000);
       expect(content!.data.subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
       expect(meta.get(user.id)?.etag).toMatch(/^W\/"/);
+      // the download's ETag names the same version as the metadata's @odata.mediaEtag
+      expect(content!.etag).toBe(meta.get(user.id)?.etag);
     }
     expect(contents.get(unknown)).toBeNull();
     const counters = await admin.counters();
@@ -67,6 +69,7 @@ describe('photos in $batch requests', () => {
     expect(after?.etag).not.toBe(before?.etag);
     expect(content?.contentType).toBe('image/png');
     expect(content?.data.equals(replacement.data)).toBe(true);
+    expect(content?.etag).toBe(after?.etag);
   });
 
   it('when reads share a gate, then no more than its size are in flight at once', async () => {
