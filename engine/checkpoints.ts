@@ -59,6 +59,12 @@ export interface ListingCheckpoint {
    * (apply-ahead.ts); planCleanUp then knows that no one can have left.
    */
   applyAhead?: boolean;
+  /**
+   * The members' photo metadata was read while the listing paged (photo-checks-ahead.ts): members
+   * applied before from the same data were passed over all the same, and applyFieldSettings takes
+   * back those whose photo moved.
+   */
+  photosCheckedAhead?: boolean;
 }
 
 export interface DeltaCheckpoint {

@@ -71,6 +71,9 @@ export async function listGroupMembers(
   const { db, client, syncRunId, workspaceId, group } = scope;
   let cp = { ...from };
   cp.applyAhead ??= !opts.forecast && cp.pages === 0 && !(await hasMembers(db, group.id));
+  // A full read of a group with members checks every member's photo: read the metadata while the
+  // listing waits on Graph (a first listing's applier checks its own).
+  cp.photosCheckedAhead ??= !cp.applyAhead && !opts.forecast && photoSyncs(scope.settings);
   const applyScope = applyScopeOf(syncRunId, workspaceId, scope.settings, group);
   const applier = cp.applyAhead
     ? startApplyAhead({
@@ -79,12 +82,7 @@ export async function listGroupMembers(
         photos: (users) => photosToApply(db, async () => client, applyScope, users, 'new'),
       })
     : null;
-  // A full read of a group with members checks every member's photo when applying: read the
-  // metadata while the listing waits on Graph (a first listing's applier checks its own).
-  const photoChecks =
-    !cp.applyAhead && !opts.forecast && photoSyncs(scope.settings)
-      ? startPhotoChecksAhead({ db, client, syncRunId })
-      : null;
+  const photoChecks = cp.photosCheckedAhead ? startPhotoChecksAhead({ db, client, syncRunId }) : null;
   let groupName = group.name;
   try {
     const listed = await stagePages(scope, cp, { applier, photoChecks }, opts);
@@ -95,7 +93,8 @@ export async function listGroupMembers(
     await photoChecks?.stop();
     throw err;
   }
-  await photoChecks?.stop();
+  // the checks still running are what applyFieldSettings would otherwise read, more slowly, itself
+  await photoChecks?.finish();
   return { checkpoint: cp, groupName, appliedAhead: applier ? await applier.stop() : null };
 }
 
@@ -156,6 +155,7 @@ async function stagePages(
       done: !page.nextLink,
       restarts: cp.restarts ?? 0,
       applyAhead: cp.applyAhead,
+      photosCheckedAhead: cp.photosCheckedAhead,
     };
     // counted in the checkpoint, so the cap holds across attempts
     const maxPages = scope.maxPages ?? DEFAULT_GRAPH_LIMITS.maxPages;
@@ -169,10 +169,13 @@ async function stagePages(
         excludeGuests,
         fingerprint: scope.fingerprint,
         // Only members of the group can be passed over: a group that had none has none to pass
-        // over until a listing that started over meets those applied ahead. When photos sync,
-        // none is: every member's photo is checked (photosChecked).
+        // over until a listing that started over meets those applied ahead. When photos sync, every
+        // member's photo is checked (photosChecked): only where it is checked ahead, whose moved
+        // photo brings the member back to applyFieldSettings (readMembersToApply).
         unchanged:
-          (cp.applyAhead && !cp.restarts) || checksPhotos ? undefined : { workspaceId, groupId: group.id },
+          (cp.applyAhead && !cp.restarts) || (checksPhotos && !cp.photosCheckedAhead)
+            ? undefined
+            : { workspaceId, groupId: group.id },
         toApply: applier !== null,
       });
       await addRunCounts(trx, syncRunId, {
@@ -196,5 +199,12 @@ async function stagePages(
 }
 
 function startOver(cp: ListingCheckpoint, restarts: number): ListingCheckpoint {
-  return { nextLink: null, pages: 0, done: false, restarts, applyAhead: cp.applyAhead };
+  return {
+    nextLink: null,
+    pages: 0,
+    done: false,
+    restarts,
+    applyAhead: cp.applyAhead,
+    photosCheckedAhead: cp.photosCheckedAhead,
+  };
 }

@@ -9,6 +9,8 @@ const PAGES_AT_ONCE = 2;
 export interface PhotoChecksAhead {
   /** Hands over a staged page's member ids. */
   offer(entraUserIds: string[]): void;
+  /** Takes no more pages and waits until every page offered is read (or failed to be). */
+  finish(): Promise<void>;
   /** Takes no more pages and waits for the ones being read; what was not read is read when applied. */
   stop(): Promise<void>;
 }
@@ -27,6 +29,7 @@ export function startPhotoChecksAhead(opts: {
   const waiting: string[][] = [];
   const running = new Set<Promise<void>>();
   let stopped = false;
+  let closed = false;
 
   const run = async () => {
     while (!stopped && waiting.length) {
@@ -52,14 +55,19 @@ export function startPhotoChecksAhead(opts: {
 
   return {
     offer(entraUserIds) {
-      if (stopped || !entraUserIds.length) return;
+      if (closed || !entraUserIds.length) return;
       waiting.push(entraUserIds);
       if (running.size < PAGES_AT_ONCE) {
         const lane: Promise<void> = run().finally(() => running.delete(lane));
         running.add(lane);
       }
     },
+    async finish() {
+      closed = true;
+      await Promise.all(running);
+    },
     async stop() {
+      closed = true;
       stopped = true;
       waiting.length = 0;
       await Promise.all(running);

@@ -57,13 +57,23 @@ export async function applyStagedMembers(ctx: StagedApply, from: ApplyCheckpoint
     after: from.after,
     beforeEach: () => progress.throwIfCancelled(),
     read: async (after) => {
-      const { users, sourceHashes } = await readMembersToApply(db, ctx.chunkScope, after, APPLY_CHUNK);
+      const { users, sourceHashes, passedOver } = await readMembersToApply(
+        db,
+        ctx.chunkScope,
+        after,
+        APPLY_CHUNK,
+      );
       // Photos are checked while the next chunks are read and earlier ones written, so the $batch
       // requests of a few chunks share the client's lanes; the write waits for its chunk's photos.
       const photos = photosToApply(db, ctx.client, scope, users, ctx.photos);
       photos.catch(() => {});
       const last = users.length < APPLY_CHUNK;
-      return { start: after, end: users.at(-1)?.id ?? after, last, data: { users, sourceHashes, photos } };
+      return {
+        start: after,
+        end: users.at(-1)?.id ?? after,
+        last,
+        data: { users, sourceHashes, photos, passedOver },
+      };
     },
     write: async (chunk, resumeFrom) => {
       const { users, sourceHashes } = chunk.data;
@@ -72,6 +82,8 @@ export async function applyStagedMembers(ctx: StagedApply, from: ApplyCheckpoint
       await writeSharedThenAlone({ chunk: 'apply', syncRunId }, (lock) =>
         commitChunk(db, { last: false }, async (trx) => {
           await applyUsers(trx, scope, users, { photos, sourceHashes, lock });
+          // counted unchanged when the listing passed them over; applyUsers has just counted them again
+          await addRunCounts(trx, syncRunId, { recipientsUnchanged: -chunk.data.passedOver });
           await writeCheckpoint(trx, syncRunId, 'applyFieldSettings', {
             after: resumeFrom(),
             done: false,

@@ -44,6 +44,7 @@ export function createApplyFieldSettingsActivity(deps: ActivityDeps) {
         const scope = applyScopeOf(syncRunId, workspaceId, settings, group);
         const photos = group ? photosChecked(settings, 'group') : input.photos;
         const state = await readRunState(db, syncRunId);
+        const photosCheckedAhead = readCheckpoint(state, 'fetchMembers').photosCheckedAhead === true;
         let cp = { after: '', done: false, chunks: 0, ...readCheckpoint(state, 'applyFieldSettings') };
         if (!cp.done) {
           cp = await applyStagedMembers(
@@ -54,7 +55,10 @@ export function createApplyFieldSettingsActivity(deps: ActivityDeps) {
                 syncRunId,
                 workspaceId,
                 groupId: scope.groupId,
-                fingerprint: photos === 'all' ? null : fieldSettingsFingerprint(settings),
+                // everyone's photo is checked: in full, unless the listing checked them ahead
+                fingerprint:
+                  photos === 'all' && !photosCheckedAhead ? null : fieldSettingsFingerprint(settings),
+                photosCheckedAhead,
               },
               photos,
               client: lazyEntraClient(deps, workspaceId, syncRunId),

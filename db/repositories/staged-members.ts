@@ -134,12 +134,33 @@ export interface PresentChunkScope extends UnchangedScope {
   syncRunId: string;
   /** fieldSettingsFingerprint(); null applies every member in full (no skipping, no hashes). */
   fingerprint: string | null;
+  /**
+   * The listing checked photos ahead (sync_photo_checks): members it passed over come back when
+   * their photo is not the one stored, or was not checked.
+   */
+  photosCheckedAhead?: boolean;
 }
 
 export interface PresentChunk {
   users: StagedUser[];
   /** Entra id → the hash of the staged data under the settings, what the recipient is marked as applied from. */
   sourceHashes: Map<string, string>;
+  /** Members among `users` the listing had passed over (and counted unchanged): their photo moved. */
+  passedOver: number;
+}
+
+/**
+ * A passed-over member whose photo as checked ahead is not the recipient's stored one: a photo
+ * appeared, went, or has another etag; or the check failed and is to be made when applied.
+ */
+function photoMoved(scope: PresentChunkScope) {
+  return sql`not exists (
+    select 1 from sync_photo_checks c
+      join recipients r on r.workspace_id = ${workspaceOf(scope.workspaceId)} and r.entra_user_id = c.entra_user_id
+      left join recipient_photos p on p.recipient_id = r.id
+     where c.sync_run_id = s.sync_run_id and c.entra_user_id = s.entra_user_id
+       and case when c.has_photo then c.media_etag = p.media_etag else p.recipient_id is null end
+    offset 0)`;
 }
 
 /** The staged row's hash; rows staged by a delta read carry none yet. */
@@ -166,20 +187,29 @@ export async function readMembersToApply(
   const unchanged = fingerprint
     ? sql`and (s.source_hash is not null or not ${appliedFrom(sql`s.entra_user_id`, sourceHashOf(fingerprint), scope)})`
     : sql``;
+  const outcome = scope.photosCheckedAhead
+    ? sql`(s.outcome is null or (s.outcome = ${PASSED_OVER} and ${photoMoved(scope)}))`
+    : sql`s.outcome is null`;
   const { rows } = await sql<{
     entraUserId: string;
     data: Record<string, unknown> | null;
     sourceHash: string | null;
+    passedOver: boolean;
   }>`
-    select s.entra_user_id, s.data, ${sourceHashOf(fingerprint)} as source_hash
+    select s.entra_user_id, s.data, ${sourceHashOf(fingerprint)} as source_hash,
+           s.outcome is not null as passed_over
     from sync_staged_members s
-    where s.sync_run_id = ${syncRunId}::uuid and s.change = 'present' and s.outcome is null
+    where s.sync_run_id = ${syncRunId}::uuid and s.change = 'present' and ${outcome}
       and s.entra_user_id > ${after} ${unchanged}
     order by s.entra_user_id
     limit ${limit}`.execute(db);
   const sourceHashes = new Map<string, string>();
   for (const r of rows) if (r.sourceHash) sourceHashes.set(r.entraUserId, r.sourceHash);
-  return { users: rows.map((r) => ({ ...(r.data ?? {}), id: r.entraUserId })), sourceHashes };
+  return {
+    users: rows.map((r) => ({ ...(r.data ?? {}), id: r.entraUserId })),
+    sourceHashes,
+    passedOver: rows.filter((r) => r.passedOver).length,
+  };
 }
 
 /**
