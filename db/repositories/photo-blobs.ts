@@ -12,7 +12,10 @@ const BYTES_PER_STATEMENT = 4 * 1024 * 1024;
 
 /**
  * Stores each distinct content once: hashes already stored are not sent again (a default image
- * shared by thousands is one row), the rest are inserted in statements of a few MB.
+ * shared by thousands is one row), the rest are inserted in statements of a few MB. A statement's
+ * photos travel as one bytea parameter, cut apart by Postgres: the driver copies a parameter into
+ * its message buffer, which grows by half again for every parameter that does not fit, so many
+ * photo-sized parameters cost several copies of the whole statement.
  */
 export async function storePhotoBlobs(db: Conn, blobs: PhotoBlob[]): Promise<void> {
   const distinct = new Map(blobs.map((b) => [b.contentHash, b]));
@@ -27,11 +30,22 @@ export async function storePhotoBlobs(db: Conn, blobs: PhotoBlob[]): Promise<voi
   let bytes = 0;
   const flush = async () => {
     if (!batch.length) return;
-    await db
-      .insertInto('photoBlobs')
-      .values(batch.map((b) => ({ contentHash: b.contentHash, contentType: b.contentType, data: b.data })))
-      .onConflict((oc) => oc.column('contentHash').doNothing())
-      .execute();
+    const offsets: number[] = [];
+    let offset = 0;
+    for (const b of batch) {
+      offsets.push(offset);
+      offset += b.data.length;
+    }
+    const joined = Buffer.concat(
+      batch.map((b) => b.data),
+      offset,
+    );
+    await sql`
+      insert into photo_blobs (content_hash, content_type, data)
+      select v.hash, v.type, substring(${joined}::bytea from v.off + 1 for v.len)
+        from unnest(${batch.map((b) => b.contentHash)}::text[], ${batch.map((b) => b.contentType)}::text[],
+                    ${offsets}::int[], ${batch.map((b) => b.data.length)}::int[]) as v(hash, type, off, len)
+      on conflict (content_hash) do nothing`.execute(db);
     batch = [];
     bytes = 0;
   };
