@@ -65,7 +65,7 @@ export function sizedJpegPhoto(gray: number, bytes: number, seed: string): Photo
     contentType: 'image/jpeg',
     etag,
     get data() {
-      const base = makeJpegPhoto(gray).data;
+      const base = flatJpeg(gray);
       const padding = Math.max(0, Math.min(65_533, bytes - base.length - 4));
       const comment = Buffer.alloc(4 + padding);
       comment.writeUInt16BE(0xfffe, 0); // COM
@@ -74,6 +74,14 @@ export function sizedJpegPhoto(gray: number, bytes: number, seed: string): Photo
       return Buffer.concat([base.subarray(0, 2), comment, base.subarray(2)]);
     },
   };
+}
+
+/** The flat JPEG of each shade, built once: sized photos are rebuilt on every read. */
+const flatJpegs = new Map<number, Buffer>();
+function flatJpeg(gray: number): Buffer {
+  let jpeg = flatJpegs.get(gray);
+  if (!jpeg) flatJpegs.set(gray, (jpeg = makeJpegPhoto(gray).data));
+  return jpeg;
 }
 
 /**
