@@ -3,8 +3,11 @@ import type { Db } from '../db/database';
 import { recordPhotoChecks } from '../db/repositories/photo-checks';
 import type { EntraClient } from '../graph/entra-client';
 
-/** Pages whose photo metadata is read at once; their $batch requests share the client's lanes. */
-const PAGES_AT_ONCE = 2;
+/**
+ * Pages whose photo metadata is read at once; their $batch requests share the client's lanes. Each
+ * page's last few batches leave lanes idle unless other pages' batches are waiting for them.
+ */
+const PAGES_AT_ONCE = 4;
 
 export interface PhotoChecksAhead {
   /** Hands over a staged page's member ids. */
