@@ -67,11 +67,14 @@ export function sizedJpegPhoto(gray: number, bytes: number, seed: string): Photo
     get data() {
       const base = flatJpeg(gray);
       const padding = Math.max(0, Math.min(65_533, bytes - base.length - 4));
-      const comment = Buffer.alloc(4 + padding);
-      comment.writeUInt16BE(0xfffe, 0); // COM
-      comment.writeUInt16BE(padding + 2, 2);
-      comment.fill(block, 4);
-      return Buffer.concat([base.subarray(0, 2), comment, base.subarray(2)]);
+      // SOI, a comment segment of the seed's bytes, then the rest of the image: built in place
+      const out = Buffer.allocUnsafe(base.length + 4 + padding);
+      base.copy(out, 0, 0, 2);
+      out.writeUInt16BE(0xfffe, 2); // COM
+      out.writeUInt16BE(padding + 2, 4);
+      out.fill(block, 6, 6 + padding);
+      base.copy(out, 6 + padding, 2);
+      return out;
     },
   };
 }
