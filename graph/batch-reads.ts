@@ -86,6 +86,14 @@ export async function readInBatches<T>(
   let inFlight = 0;
   let sleeping = 0;
   let failed = false;
+  // Lanes with nothing to send while batches are out wait for one of them to come back (its keys
+  // may come back throttled) rather than poll: a throttled read keeps many chunks' lanes idle.
+  let answered!: () => void;
+  let nextAnswer = new Promise<void>((resolve) => (answered = resolve));
+  const batchDone = () => {
+    answered();
+    nextAnswer = new Promise<void>((resolve) => (answered = resolve));
+  };
 
   /**
    * Up to 20 keys whose time has come, oldest first; else how long until more are due. Keys put back
@@ -187,8 +195,7 @@ export async function readInBatches<T>(
       const next = take();
       if (next === null) {
         if (inFlight === 0) return;
-        // keys in flight may come back throttled: look again shortly
-        await sleep(20);
+        await nextAnswer;
         continue;
       }
       if (typeof next === 'number') {
@@ -207,6 +214,7 @@ export async function readInBatches<T>(
         await sendBatch(next);
       } finally {
         inFlight--;
+        batchDone();
       }
     }
   };
