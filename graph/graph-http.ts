@@ -12,13 +12,7 @@ import { EntraError } from './errors';
 import { classifyGraphFailure, type CallDescription } from './graph-failures';
 import { ErrorCaptureHandler, FetchHandler, RequestOutcome, ThrottleRetryHandler } from './graph-middleware';
 import { parseBatchAnswer, type InnerResponse } from './batch-answer';
-import {
-  readCappedBytes,
-  readCappedText,
-  retryWaitBudget,
-  type GraphLimits,
-  type RetryWaitBudget,
-} from './limits';
+import { readCappedBytes, retryWaitBudget, type GraphLimits, type RetryWaitBudget } from './limits';
 import { trimSlash } from './msal-app-cache';
 import { safeHost } from './msal-errors';
 import { classifyTransportFailure } from './network-errors';
@@ -125,28 +119,19 @@ export function createGraphHttp(
     return response;
   };
 
+  /** the 2xx answer's bytes, up to the page cap */
+  const answerBytes = async (call: GraphCall): Promise<Buffer> =>
+    readCappedBytes(
+      await send(call),
+      limits.maxPageBytes,
+      `Graph's answer to "${call.describe.what}"`,
+      'maxPageBytes',
+    );
+
   return {
     limits,
     send: (call) => send(call),
-    json: async <T>(call: GraphCall) => {
-      const response = await send(call);
-      const text = await readCappedText(
-        response,
-        limits.maxPageBytes,
-        `Graph's answer to "${call.describe.what}"`,
-        'maxPageBytes',
-      );
-      return JSON.parse(text) as T;
-    },
-    batch: async (call) => {
-      const response = await send(call);
-      const bytes = await readCappedBytes(
-        response,
-        limits.maxPageBytes,
-        `Graph's answer to "${call.describe.what}"`,
-        'maxPageBytes',
-      );
-      return parseBatchAnswer(bytes);
-    },
+    json: async <T>(call: GraphCall) => JSON.parse((await answerBytes(call)).toString('utf8')) as T,
+    batch: async (call) => parseBatchAnswer(await answerBytes(call)),
   };
 }
