@@ -29,17 +29,21 @@ export function fetchThroughAgent(agent: https.Agent): FetchLike {
 
     return new Promise<Response>((resolve, reject) => {
       const req = https.request(url, { method, agent, headers: Object.fromEntries(headers) });
-      const onAbort = () => req.destroy(signal!.reason as Error);
+      // One listener for the request and its answer, removed once either ends: a caller's signal
+      // may outlive thousands of requests (an activity's), and a listener left on it keeps its
+      // request and answer alive.
+      let res: IncomingMessage | null = null;
+      const onAbort = () => (res ?? req).destroy(signal!.reason as Error);
+      const release = () => signal?.removeEventListener('abort', onAbort);
       signal?.addEventListener('abort', onAbort, { once: true });
       req.on('error', (err) => {
-        signal?.removeEventListener('abort', onAbort);
+        release();
         reject(signal?.aborted ? signal.reason : new TypeError('fetch failed', { cause: err }));
       });
-      req.on('response', (res) => {
-        res.on('close', () => signal?.removeEventListener('abort', onAbort));
-        if (signal)
-          signal.addEventListener('abort', () => res.destroy(signal.reason as Error), { once: true });
-        resolve(toResponse(res, method));
+      req.on('response', (answer) => {
+        res = answer;
+        answer.on('close', release);
+        resolve(toResponse(answer, method));
       });
       req.end(body ?? undefined);
     });

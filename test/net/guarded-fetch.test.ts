@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -25,6 +26,11 @@ describe('fetch through the guarded agent', () => {
           return res.end(gzipSync(JSON.stringify({ zipped: true, accept: req.headers['accept-encoding'] })));
         }
         if (req.url === '/empty') return res.writeHead(204).end();
+        if (req.url === '/stream') {
+          res.writeHead(200, { 'content-type': 'text/plain' });
+          res.write('first part; ');
+          return setTimeout(() => res.end('too late'), 2000);
+        }
         if (req.url === '/slow') return setTimeout(() => res.writeHead(200).end('late'), 2000);
         if (req.url === '/redirect')
           return res.writeHead(302, { location: 'https://169.254.169.254/' }).end();
@@ -76,5 +82,28 @@ describe('fetch through the guarded agent', () => {
       .fetch(`${base}/slow`, { signal: AbortSignal.timeout(100) })
       .catch((e: unknown) => e as Error);
     expect((error as Error).name).toBe('TimeoutError');
+  });
+
+  it('when many requests share one long-lived signal, then none leaves a listener on it once read', async () => {
+    const controller = new AbortController();
+    for (let i = 0; i < 5; i++) {
+      const res = await outbound.fetch(`${base}/echo`, { signal: controller.signal });
+      await res.json();
+    }
+    const empty = await outbound.fetch(`${base}/empty`, { signal: controller.signal });
+    expect(empty.status).toBe(204);
+    // the answers' sockets close after their bodies end
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('when the signal aborts while the answer streams, then reading the body rejects', async () => {
+    const controller = new AbortController();
+    const res = await outbound.fetch(`${base}/stream`, { signal: controller.signal });
+    expect(res.status).toBe(200);
+    const reading = res.text();
+    controller.abort(new Error('stopped by the caller'));
+    await expect(reading).rejects.toThrow();
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 });
