@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { openSync, readFileSync, writeFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,6 +13,7 @@ import { stopChild } from '../dev/stop-child';
 import { findTemporalCli } from '../dev/temporal-cli';
 import { startTemporalDevServer } from '../dev/temporal-dev-server';
 import { WORKER_ENV, WORKER_NODE_FLAGS } from '../worker/node-flags';
+import { buildDist } from '../dev/build';
 import { sql } from 'kysely';
 import { startBenchReceiver, type BenchReceiver } from './receiver';
 
@@ -71,28 +72,34 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
   await migrateToLatest(db);
   await sql`create extension if not exists pg_stat_statements`.execute(db);
 
-  // BENCH_WORKER_NODE_ARGS passes flags to the worker's Node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
-  const nodeArgs = process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const worker = spawn(
-    process.execPath,
-    [...WORKER_NODE_FLAGS, ...nodeArgs, '--import', 'tsx', path.join(PROJECT_DIR, 'worker', 'main.ts')],
-    {
-      cwd: PROJECT_DIR,
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: {
-        ...process.env,
-        ...WORKER_ENV,
-        DATABASE_URL: pg.url,
-        TEMPORAL_ADDRESS: temporal.address,
-        TASK_QUEUE: BENCH_TASK_QUEUE,
-        ENCRYPTION_KEY: BENCH_ENCRYPTION_KEY.toString('base64'),
-        NODE_EXTRA_CA_CERTS: emulator.caCertPath,
-        // the worker may call the emulator, the receiver (and Microsoft's clouds), nothing else
-        OUTBOUND_ALLOW_HOSTS: `${new URL(emulator.url).host},${receiver.host}`,
-        LOG_LEVEL: 'warn',
-      },
-    },
+  // The worker runs as the image runs it: compiled by `npm run build`'s step, started with plain
+  // node (no tsx loader thread). BENCH_WORKER_FROM_SOURCE=1 runs worker/main.ts through tsx instead.
+  const workerEntry = process.env.BENCH_WORKER_FROM_SOURCE
+    ? ['--import', 'tsx', path.join(PROJECT_DIR, 'worker', 'main.ts')]
+    : [await compileWorker(stops)];
+  log(
+    `worker: ${process.env.BENCH_WORKER_FROM_SOURCE ? 'worker/main.ts through tsx' : 'compiled, plain node'}`,
   );
+  // BENCH_WORKER_NODE_ARGS passes flags to the worker's Node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof";
+  // BENCH_WORKER_STDOUT names a file for its standard output (e.g. with --trace-gc).
+  const nodeArgs = process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const stdout = process.env.BENCH_WORKER_STDOUT ? openSync(process.env.BENCH_WORKER_STDOUT, 'w') : 'ignore';
+  const worker = spawn(process.execPath, [...WORKER_NODE_FLAGS, ...nodeArgs, ...workerEntry], {
+    cwd: PROJECT_DIR,
+    stdio: ['ignore', stdout, 'inherit'],
+    env: {
+      ...process.env,
+      ...WORKER_ENV,
+      DATABASE_URL: pg.url,
+      TEMPORAL_ADDRESS: temporal.address,
+      TASK_QUEUE: BENCH_TASK_QUEUE,
+      ENCRYPTION_KEY: BENCH_ENCRYPTION_KEY.toString('base64'),
+      NODE_EXTRA_CA_CERTS: emulator.caCertPath,
+      // the worker may call the emulator, the receiver (and Microsoft's clouds), nothing else
+      OUTBOUND_ALLOW_HOSTS: `${new URL(emulator.url).host},${receiver.host}`,
+      LOG_LEVEL: 'warn',
+    },
+  });
   stops.unshift(() => stopChild(worker, 15_000));
   const connection = await Connection.connect({ address: temporal.address });
   const client = new Client({ connection });
@@ -158,4 +165,15 @@ async function waitForWorker(client: Client): Promise<void> {
     }
   }
   throw new Error('the bench worker did not start within 180 s');
+}
+
+/**
+ * Compiles the worker and its workflow bundle as `npm run build` does, into a folder of the project
+ * (the compiled code finds its packages in node_modules from there), removed when the bench stops.
+ */
+async function compileWorker(stops: Array<() => Promise<void>>): Promise<string> {
+  const outDir = path.join(PROJECT_DIR, '.data', `bench-worker-${process.pid}`);
+  stops.push(() => rm(outDir, { recursive: true, force: true }));
+  await buildDist(outDir);
+  return path.join(outDir, 'worker', 'main.js');
 }
