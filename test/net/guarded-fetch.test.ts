@@ -8,6 +8,8 @@ import { ensureEmulatorCertificates } from '../../emulator/certificates';
 import { createOutbound, type Outbound } from '../../net/outbound';
 import { parseOutboundAllowHosts } from '../../net/outbound-policy';
 
+const LARGE = Buffer.alloc(3 * 1024 * 1024 + 7, 'photo bytes ');
+
 /** The fetch MSAL and the Graph client now go through behaves as fetch does where they rely on it. */
 describe('fetch through the guarded agent', () => {
   let server: Server;
@@ -26,6 +28,7 @@ describe('fetch through the guarded agent', () => {
           return res.end(gzipSync(JSON.stringify({ zipped: true, accept: req.headers['accept-encoding'] })));
         }
         if (req.url === '/empty') return res.writeHead(204).end();
+        if (req.url === '/large') return res.writeHead(200).end(LARGE);
         if (req.url === '/stream') {
           res.writeHead(200, { 'content-type': 'text/plain' });
           res.write('first part; ');
@@ -105,5 +108,17 @@ describe('fetch through the guarded agent', () => {
     controller.abort(new Error('stopped by the caller'));
     await expect(reading).rejects.toThrow();
     expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('when the answer spans many reads, then its body arrives whole; a reader may cancel it half-read', async () => {
+    const whole = Buffer.from(await (await outbound.fetch(`${base}/large`)).arrayBuffer());
+    expect(whole.equals(LARGE)).toBe(true);
+    const res = await outbound.fetch(`${base}/large`);
+    const reader = res.body!.getReader();
+    const first = await reader.read();
+    expect(first.done).toBe(false);
+    expect(first.value!.byteLength).toBeGreaterThan(0);
+    await reader.cancel();
+    expect((await reader.read()).done).toBe(true);
   });
 });
