@@ -2,9 +2,17 @@
  * Node flags of the worker process, wherever it is started (npm run worker, npm start, the bench,
  * docker-compose). The worker's live heap is bounded by the chunk sizes (1,000 rows), but V8 lets
  * a busy heap grow far past that before it collects; capped, a first sync keeps its speed at a
- * much lower peak (docs/performance-notes.md).
+ * much lower peak. A sync promotes much of what it allocates (a chunk lives across its Graph and
+ * Postgres round trips), and with V8's default growth the old space filled again within a few
+ * scavenges: a full collection every ~0.2 s, marking on every core. Letting the old space grow to
+ * twice what survived, and keeping the young space small so the peak stays where it was, halves
+ * the worker's CPU on a first sync with photos (docs/performance-notes.md).
  */
-export const WORKER_NODE_FLAGS = ['--max-old-space-size=192'];
+export const WORKER_NODE_FLAGS = [
+  '--max-old-space-size=192',
+  '--heap-growing-percent=100',
+  '--max-semi-space-size=4',
+];
 
 /**
  * Environment of the worker process, wherever it is started. glibc gives threads that allocate at
