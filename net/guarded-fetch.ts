@@ -30,8 +30,8 @@ export function fetchThroughAgent(agent: https.Agent): FetchLike {
     return new Promise<Response>((resolve, reject) => {
       const req = https.request(url, { method, agent, headers: Object.fromEntries(headers) });
       // One listener for the request and its answer, removed once either ends: a caller's signal
-      // may outlive thousands of requests (an activity's), and a listener left on it keeps its
-      // request and answer alive.
+      // may outlive the answer by far (Node keeps an AbortSignal.timeout alive, listeners and all,
+      // until it fires), and a listener left on it keeps the request and answer reachable.
       let res: IncomingMessage | null = null;
       const onAbort = () => (res ?? req).destroy(signal!.reason as Error);
       const release = () => signal?.removeEventListener('abort', onAbort);
