@@ -4,9 +4,10 @@
  * a busy heap grow far past that before it collects; capped, a first sync keeps its speed at a
  * much lower peak. A sync promotes much of what it allocates (a chunk lives across its Graph and
  * Postgres round trips), and with V8's default growth the old space filled again within a few
- * scavenges: a full collection every ~0.2 s, marking on every core. Letting the old space grow to
- * twice what survived, and keeping the young space small so the peak stays where it was, halves
- * the worker's CPU on a first sync with photos (docs/performance-notes.md).
+ * scavenges, so full collections followed each other closely, marking on every core. Letting the
+ * old space grow to twice what survived, and keeping the young space small so the peak stays
+ * where it was, takes most of that work away (measured in docs/performance-notes.md, "third pass":
+ * figures go stale in code).
  */
 export const WORKER_NODE_FLAGS = [
   '--max-old-space-size=192',
